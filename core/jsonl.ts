@@ -1,0 +1,120 @@
+/**
+ * Crash-safe JSONL files.
+ *
+ * Each line is serialised first and written with one `write` on a file opened for appending, so a
+ * crash loses at most the line in flight. On reopening for resume, a trailing partial line (no final
+ * newline, or not JSON) is cut off before anything is appended, so earlier lines are never corrupted.
+ */
+import { closeSync, createReadStream, existsSync, fsyncSync, ftruncateSync, openSync, readSync, fstatSync, writeSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Json } from './types.js';
+
+export class JsonlWriter {
+  private fd: number | undefined;
+  private count = 0;
+
+  private constructor(
+    readonly path: string,
+    fd: number,
+  ) {
+    this.fd = fd;
+  }
+
+  /**
+   * Opens `path` for appending. With `append` false the file is truncated. A partial trailing line
+   * left by a crash is removed either way.
+   */
+  static open(path: string, opts: { append?: boolean } = {}): JsonlWriter {
+    mkdirSync(dirname(path), { recursive: true });
+    const fd = openSync(path, opts.append ? 'a+' : 'w');
+    if (opts.append) repairTail(fd);
+    return new JsonlWriter(path, fd);
+  }
+
+  write(value: Json): void {
+    if (this.fd === undefined) throw new Error(`JsonlWriter for ${this.path} is closed`);
+    const line = `${JSON.stringify(value)}\n`;
+    const buf = Buffer.from(line, 'utf8');
+    let off = 0;
+    while (off < buf.length) off += writeSync(this.fd, buf, off, buf.length - off);
+    this.count += 1;
+  }
+
+  get written(): number {
+    return this.count;
+  }
+
+  flush(): void {
+    if (this.fd !== undefined) fsyncSync(this.fd);
+  }
+
+  close(): void {
+    if (this.fd === undefined) return;
+    try {
+      fsyncSync(this.fd);
+    } catch {
+      // fsync is best effort on filesystems that refuse it; the data is already in the kernel.
+    }
+    closeSync(this.fd);
+    this.fd = undefined;
+  }
+}
+
+/** Truncate `fd` after its last newline when the tail after it is not a complete JSON line. */
+function repairTail(fd: number): void {
+  const size = fstatSync(fd).size;
+  if (size === 0) return;
+  const chunk = 1 << 16;
+  let end = size;
+  let tail = '';
+  // Find the last newline scanning backwards.
+  while (end > 0) {
+    const start = Math.max(0, end - chunk);
+    const buf = Buffer.alloc(end - start);
+    readSync(fd, buf, 0, buf.length, start);
+    const s = buf.toString('utf8');
+    const idx = s.lastIndexOf('\n');
+    if (idx >= 0) {
+      const cut = start + Buffer.byteLength(s.slice(0, idx + 1), 'utf8');
+      tail = s.slice(idx + 1) + tail;
+      if (cut === size) return; // ends with a newline: nothing in flight
+      ftruncateSync(fd, cut);
+      return;
+    }
+    tail = s + tail;
+    end = start;
+  }
+  // No newline at all: the only line is partial.
+  if (tail.length > 0) ftruncateSync(fd, 0);
+}
+
+export interface JsonlLine {
+  lineNo: number;
+  value?: Json;
+  error?: string;
+  raw: string;
+}
+
+/** Streams the lines of a JSONL file; a line that is not JSON comes back with `error`. */
+export async function* readJsonl(path: string): AsyncGenerator<JsonlLine> {
+  if (!existsSync(path)) return;
+  const rl = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Number.POSITIVE_INFINITY });
+  let lineNo = 0;
+  for await (const raw of rl) {
+    lineNo += 1;
+    if (raw.trim() === '') continue;
+    try {
+      yield { lineNo, value: JSON.parse(raw), raw };
+    } catch (e) {
+      yield { lineNo, error: `not JSON (${(e as Error).message})`, raw };
+    }
+  }
+}
+
+/** Reads every parsable value of a JSONL file into memory (for small files: tests, results). */
+export async function readJsonlValues(path: string): Promise<Json[]> {
+  const out: Json[] = [];
+  for await (const l of readJsonl(path)) if (l.value !== undefined) out.push(l.value);
+  return out;
+}

@@ -1,0 +1,465 @@
+/**
+ * The statechart is the environment.
+ *
+ * An env author writes an `EnvDefinition`: an XState v5 machine factory plus pure mappings (scenario
+ * sampling, action parsing, observation, info). `MachineEnv` runs it with Gymnasium semantics:
+ *
+ * - The agent's action becomes an event sent to the machine (after `parseAction` accepted it and the
+ *   machine said it `can` take it; otherwise the step is an invalid action and nothing changes).
+ * - The user simulator is reached through `deps.userTurn(input)`, which env machines call from an
+ *   invoked promise actor. The core validates every simulator turn against its JSON Schema and logs
+ *   it for the episode record.
+ * - `step` resolves when the machine is again in a state tagged `agentTurn`, or has reached a final
+ *   state (terminated), or has failed (terminated with `info.error`).
+ * - Rewards are read from `context.rewardTotals`, cumulative per component; the step reward is the
+ *   sum of the components' increases. Env machines only ever add to these totals.
+ */
+import { type AnyStateMachine, type Actor, type AnyMachineSnapshot, createActor, type EventObject } from 'xstate';
+import { deriveSeed, Rng } from './rng.js';
+import { assertValid, type JsonSchema, validate } from './schema.js';
+import {
+  addUsage,
+  type Env,
+  type EnvSnapshot,
+  type EnvSpec,
+  type EpisodeError,
+  emptyUsage,
+  type Json,
+  type Observation,
+  type ResetOptions,
+  type ResetResult,
+  type SimulatorConfig,
+  type StepInfo,
+  type StepResult,
+  type TranscriptEntry,
+  type Usage,
+} from './types.js';
+import type { LlmProvider, SimulatorFactory, UserSimulator } from '../simulators/types.js';
+
+/** The part of every env machine's context the core reads. */
+export interface BaseContext {
+  /** Cumulative reward per component. The machine only adds to these. */
+  rewardTotals: Record<string, number>;
+  /** Set by the machine when it ends the episode. */
+  terminationReason?: string;
+}
+
+export interface MachineDeps<TScenario = Json> {
+  scenario: TScenario;
+  kwargs: Record<string, Json>;
+  /** The env's own stream (e.g. for shuffles inside the machine); snapshotted by the core. */
+  rng: Rng;
+  /** Ask the user simulator for its next turn; validated and logged by the core. Call it from a promise actor. */
+  userTurn: (input: Json) => Promise<Json>;
+}
+
+export interface AgentView {
+  instructions: string;
+  transcript: TranscriptEntry[];
+  /** Overrides the default newText (the transcript entries added since the agent's last action, minus its own). */
+  newText?: string;
+  legalActions?: string[];
+  sampleActions?: string[];
+}
+
+export type ParsedAction = { event: EventObject } | { invalid: string };
+
+export interface EnvDefinition<TScenario = Json, TContext extends BaseContext = BaseContext & Json> {
+  id: string;
+  version: string;
+  description: string;
+  scenarioSchema: JsonSchema;
+  /** Defaults for the env's kwargs (turn caps, costs, weights ...). Overrides are merged over these. */
+  defaultKwargs: Record<string, Json>;
+  /** Draw a scenario from the env's data with the scenario stream. */
+  sampleScenario(rng: Rng, kwargs: Record<string, Json>): TScenario;
+  /** Simulator factories by kind; 'scripted' is required and the default. */
+  simulators: Record<string, SimulatorFactory<TScenario>>;
+  createMachine(deps: MachineDeps<TScenario>): AnyStateMachine;
+  /** What the agent sees in the current state. */
+  observe(context: TContext, kwargs: Record<string, Json>): AgentView;
+  /** Turn an action string into a machine event, or say why it can't be applied. Never throws. */
+  parseAction(action: string, context: TContext, kwargs: Record<string, Json>): ParsedAction;
+  /** Extra info fields for analysis (hidden intent, success ...). Not for the policy. */
+  info?(context: TContext, kwargs: Record<string, Json>): Record<string, Json>;
+  /** Full readable transcript, hidden parts included. Defaults to the agent's transcript. */
+  render?(context: TContext, kwargs: Record<string, Json>): string;
+}
+
+export interface MachineEnvOptions {
+  kwargs?: Record<string, Json>;
+  simulator?: SimulatorConfig;
+  llm?: LlmProvider;
+  maxEpisodeSteps?: number;
+  /** Seed of the env's own seed stream, used by resets that give no seed. */
+  seed?: number;
+}
+
+export class SimulatorTurnError extends Error {
+  constructor(
+    readonly type: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SimulatorTurnError';
+  }
+}
+
+/** Step or reset used out of order: a bug in the caller, so it throws (unlike bad actions). */
+export class ProtocolError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ProtocolError';
+  }
+}
+
+type Settled = { kind: 'agent' } | { kind: 'done' } | { kind: 'error'; error: EpisodeError };
+
+interface Episode<TScenario> {
+  seed: number;
+  scenario: TScenario;
+  envRng: Rng;
+  simRng: Rng;
+  simulator: UserSimulator;
+  actor: Actor<AnyStateMachine>;
+  /** Transcript length the agent has seen, for newText. */
+  seen: number;
+  pendingTurns: Json[];
+  usage: Usage;
+  error?: EpisodeError;
+  done: boolean;
+  lastTotals: Record<string, number>;
+}
+
+export class MachineEnv<TScenario = Json, TContext extends BaseContext = BaseContext & Json> implements Env {
+  readonly spec: EnvSpec;
+  readonly scenarioSchema: JsonSchema;
+  readonly simulatorConfig: SimulatorConfig;
+  private readonly kwargs: Record<string, Json>;
+  private readonly streamRng: Rng;
+  private episode: Episode<TScenario> | undefined;
+  private closed = false;
+
+  constructor(
+    readonly definition: EnvDefinition<TScenario, TContext>,
+    private readonly opts: MachineEnvOptions = {},
+  ) {
+    this.kwargs = { ...definition.defaultKwargs, ...(opts.kwargs ?? {}) };
+    this.spec = {
+      id: definition.id,
+      version: definition.version,
+      maxEpisodeSteps: opts.maxEpisodeSteps,
+      kwargs: this.kwargs,
+    };
+    this.scenarioSchema = definition.scenarioSchema;
+    this.simulatorConfig = opts.simulator ?? { kind: 'scripted' };
+    if (!definition.simulators[this.simulatorConfig.kind]) {
+      throw new ProtocolError(
+        `${definition.id} has no '${this.simulatorConfig.kind}' simulator (available: ${Object.keys(definition.simulators).join(', ')})`,
+      );
+    }
+    this.streamRng = Rng.fromSeed(opts.seed ?? 0);
+  }
+
+  async reset(resetOpts: ResetOptions = {}): Promise<ResetResult> {
+    if (this.closed) throw new ProtocolError('reset() after close()');
+    this.stopEpisode();
+    const seed = resetOpts.seed ?? this.streamRng.seed();
+    const given = resetOpts.options?.scenario;
+    let scenario: TScenario;
+    if (given !== undefined) {
+      assertValid(this.scenarioSchema, given, `scenario for ${this.spec.id}`);
+      scenario = structuredClone(given) as TScenario;
+    } else {
+      scenario = this.definition.sampleScenario(Rng.fromSeed(deriveSeed(seed, 'scenario')), this.kwargs);
+    }
+    const simRng = Rng.fromSeed(deriveSeed(seed, 'simulator'));
+    const envRng = Rng.fromSeed(deriveSeed(seed, 'env'));
+    await this.startEpisode({ seed, scenario, envRng, simRng });
+    const settled = await this.settle();
+    const ep = this.requireEpisode();
+    const view = this.view();
+    const info = this.makeInfo(view, settled);
+    info.seed = seed;
+    ep.lastTotals = { ...this.context().rewardTotals };
+    return { observation: this.observation(view), info };
+  }
+
+  async step(action: string): Promise<StepResult> {
+    const ep = this.requireEpisode();
+    if (ep.done) throw new ProtocolError('step() after the episode ended; call reset()');
+    const text = typeof action === 'string' ? action : String(action);
+    const ctx = this.context();
+    let parsed: ParsedAction;
+    try {
+      parsed = this.definition.parseAction(text, ctx, this.kwargs);
+    } catch (err) {
+      parsed = { invalid: `could not parse action (${(err as Error).message})` };
+    }
+    if ('event' in parsed && !ep.actor.getSnapshot().can(parsed.event)) {
+      parsed = { invalid: `'${parsed.event.type}' is not possible in the current state` };
+    }
+    if ('invalid' in parsed) return this.invalidStep(parsed.invalid);
+
+    ep.actor.send(parsed.event);
+    const settled = await this.settle();
+    const view = this.view();
+    const info = this.makeInfo(view, settled);
+    const totals = this.context().rewardTotals;
+    const components: Record<string, number> = {};
+    let reward = 0;
+    for (const [k, v] of Object.entries(totals)) {
+      // Rounded so that cumulative float sums do not leak 1e-17 noise into per-step rewards.
+      const d = Math.round((v - (ep.lastTotals[k] ?? 0)) * 1e12) / 1e12;
+      if (d !== 0) {
+        components[k] = d;
+        reward += d;
+      }
+    }
+    ep.lastTotals = { ...totals };
+    info.rewardComponents = components;
+    return { observation: this.observation(view), reward, terminated: ep.done, truncated: false, info };
+  }
+
+  render(): string {
+    const ep = this.episode;
+    if (!ep) return '(no episode: call reset())';
+    const ctx = this.context();
+    if (this.definition.render) return this.definition.render(ctx, this.kwargs);
+    const view = this.definition.observe(ctx, this.kwargs);
+    const lines = [view.instructions, '', ...view.transcript.map((t) => `${t.role}: ${t.text}`)];
+    if (ep.done) lines.push('', `[episode over: ${ctx.terminationReason ?? ep.error?.type ?? 'done'}]`);
+    return lines.join('\n');
+  }
+
+  async close(): Promise<void> {
+    this.stopEpisode();
+    this.closed = true;
+  }
+
+  scenario(): Json {
+    return this.requireEpisode().scenario;
+  }
+
+  usage(): Usage {
+    return { ...(this.episode?.usage ?? emptyUsage()) };
+  }
+
+  snapshot(): EnvSnapshot {
+    const ep = this.requireEpisode();
+    return structuredClone({
+      envId: this.spec.id,
+      envVersion: this.spec.version,
+      seed: ep.seed,
+      scenario: ep.scenario,
+      machine: ep.actor.getPersistedSnapshot(),
+      envRng: ep.envRng.getState(),
+      simRng: ep.simRng.getState(),
+      simState: ep.simulator.getState(),
+      seen: ep.seen,
+      lastTotals: ep.lastTotals,
+      done: ep.done,
+      error: ep.error ?? null,
+      usage: ep.usage,
+    });
+  }
+
+  async restore(snap: EnvSnapshot): Promise<void> {
+    if (snap.envId !== this.spec.id || snap.envVersion !== this.spec.version) {
+      throw new ProtocolError(
+        `snapshot is of ${snap.envId}@${snap.envVersion}, this env is ${this.spec.id}@${this.spec.version}`,
+      );
+    }
+    this.stopEpisode();
+    const s = structuredClone(snap);
+    await this.startEpisode({
+      seed: s.seed,
+      scenario: s.scenario,
+      envRng: Rng.fromState(s.envRng),
+      simRng: Rng.fromState(s.simRng),
+      persisted: s.machine,
+      simState: s.simState,
+    });
+    const ep = this.requireEpisode();
+    ep.seen = s.seen;
+    ep.lastTotals = s.lastTotals;
+    ep.done = s.done;
+    ep.error = s.error ?? undefined;
+    ep.usage = s.usage;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private async startEpisode(args: {
+    seed: number;
+    scenario: TScenario;
+    envRng: Rng;
+    simRng: Rng;
+    persisted?: Json;
+    simState?: Json;
+  }): Promise<void> {
+    const factory = this.definition.simulators[this.simulatorConfig.kind];
+    if (!factory) throw new ProtocolError(`no simulator '${this.simulatorConfig.kind}'`);
+    const simulator = factory({
+      scenario: args.scenario,
+      rng: args.simRng,
+      config: this.simulatorConfig,
+      llm: this.opts.llm,
+    });
+    if (args.simState !== undefined) simulator.setState(args.simState);
+    const pendingTurns: Json[] = [];
+    const userTurn = async (input: Json): Promise<Json> => {
+      const turn = await simulator.respond(input);
+      const r = validate(simulator.turnSchema, turn);
+      if (!r.ok) {
+        throw new SimulatorTurnError('invalid_simulator_turn', `simulator turn failed its schema: ${r.errors.join('; ')}`);
+      }
+      pendingTurns.push(structuredClone(turn));
+      return turn;
+    };
+    const machine = this.definition.createMachine({
+      scenario: args.scenario,
+      kwargs: this.kwargs,
+      rng: args.envRng,
+      userTurn,
+    });
+    const input = { scenario: args.scenario, kwargs: this.kwargs };
+    const actor = args.persisted
+      ? createActor(machine, { snapshot: args.persisted, input })
+      : createActor(machine, { input });
+    const ep: Episode<TScenario> = {
+      seed: args.seed,
+      scenario: args.scenario,
+      envRng: args.envRng,
+      simRng: args.simRng,
+      simulator,
+      actor,
+      seen: 0,
+      pendingTurns,
+      usage: emptyUsage(),
+      done: false,
+      lastTotals: {},
+    };
+    this.episode = ep;
+    // An error observer keeps XState from rethrowing simulator failures globally; `settle` reports them.
+    actor.subscribe({ error: () => {} });
+    actor.start();
+  }
+
+  private stopEpisode(): void {
+    if (this.episode) {
+      this.episode.actor.stop();
+      this.episode = undefined;
+    }
+  }
+
+  private requireEpisode(): Episode<TScenario> {
+    if (!this.episode) throw new ProtocolError('step() before reset()');
+    return this.episode;
+  }
+
+  private context(): TContext {
+    return (this.requireEpisode().actor.getSnapshot() as AnyMachineSnapshot).context as TContext;
+  }
+
+  /** Wait until the machine waits for the agent, finishes, or fails. */
+  private settle(): Promise<Settled> {
+    const ep = this.requireEpisode();
+    const check = (s: AnyMachineSnapshot): Settled | undefined => {
+      if (s.status === 'error') {
+        const err = s.error as { type?: string; message?: string } | undefined;
+        const error: EpisodeError = {
+          type: err?.type ?? (err instanceof SimulatorTurnError ? err.type : 'simulator_error'),
+          message: err?.message ?? String(err),
+        };
+        return { kind: 'error', error };
+      }
+      if (s.status === 'done') return { kind: 'done' };
+      if (s.hasTag('agentTurn')) return { kind: 'agent' };
+      return undefined;
+    };
+    const finish = (r: Settled): Settled => {
+      addUsage(ep.usage, ep.simulator.takeUsage?.());
+      if (r.kind !== 'agent') ep.done = true;
+      if (r.kind === 'error') ep.error = r.error;
+      return r;
+    };
+    const now = check(ep.actor.getSnapshot() as AnyMachineSnapshot);
+    if (now) return Promise.resolve(finish(now));
+    return new Promise((resolve) => {
+      const sub = ep.actor.subscribe({
+        next: (s) => {
+          const r = check(s as AnyMachineSnapshot);
+          if (r) {
+            sub.unsubscribe();
+            resolve(finish(r));
+          }
+        },
+        error: () => {
+          sub.unsubscribe();
+          resolve(finish(check(ep.actor.getSnapshot() as AnyMachineSnapshot) ?? { kind: 'done' }));
+        },
+      });
+    });
+  }
+
+  private view() {
+    return this.definition.observe(this.context(), this.kwargs);
+  }
+
+  private observation(view: AgentView, override?: string): Observation {
+    const ep = this.requireEpisode();
+    let newText = override;
+    if (newText === undefined) {
+      newText =
+        view.newText ??
+        view.transcript
+          .slice(ep.seen)
+          .filter((t) => t.role !== 'agent')
+          .map((t) => `${t.role}: ${t.text}`)
+          .join('\n');
+      ep.seen = view.transcript.length;
+    }
+    return { instructions: view.instructions, newText, transcript: view.transcript.map((t) => ({ ...t })) };
+  }
+
+  private makeInfo(view: AgentView, settled: Settled): StepInfo {
+    const ep = this.requireEpisode();
+    const ctx = this.context();
+    const info: StepInfo = { rewardComponents: {}, ...(this.definition.info?.(ctx, this.kwargs) ?? {}) };
+    if (view.legalActions && !ep.done) info.legalActions = [...view.legalActions];
+    if (view.sampleActions && !ep.done) info.sampleActions = [...view.sampleActions];
+    info.simulatorTurns = ep.pendingTurns.splice(0);
+    if (settled.kind === 'error') {
+      info.error = settled.error;
+      info.terminationReason = 'error';
+    } else if (settled.kind === 'done') {
+      info.terminationReason = ctx.terminationReason ?? 'done';
+    }
+    return info;
+  }
+
+  private invalidStep(reason: string): StepResult {
+    const view = this.view();
+    const penalty = Number(this.kwargs.invalidActionPenalty ?? 0);
+    const hint = view.legalActions ? ` Legal actions: ${view.legalActions.join(' | ')}` : '';
+    const info = this.makeInfo(view, { kind: 'agent' });
+    info.invalidAction = { reason };
+    const reward = penalty ? -Math.abs(penalty) : 0;
+    info.rewardComponents = penalty ? { invalidAction: reward } : {};
+    return {
+      observation: this.observation(view, `Invalid action: ${reason}.${hint}`),
+      reward,
+      terminated: false,
+      truncated: false,
+      info,
+    };
+  }
+}
+
+/** Identity helper that types an env definition. */
+export function defineEnv<TScenario, TContext extends BaseContext>(
+  def: EnvDefinition<TScenario, TContext>,
+): EnvDefinition<TScenario, TContext> {
+  return def;
+}

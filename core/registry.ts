@@ -1,0 +1,120 @@
+/**
+ * The env registry, as in Gymnasium: `register` an id with an entry point, `make` an instance with
+ * the standard wrappers applied, `listEnvs` to enumerate. Ids are versioned (`Name-vN`).
+ *
+ * Each registration may also name env-specific agents (the expert, a smarter random) so that
+ * `--agent expert` resolves per environment.
+ */
+import { type MachineEnvOptions, MachineEnv, type EnvDefinition } from './machine-env.js';
+import type { Env, Json, SimulatorConfig } from './types.js';
+import { OrderEnforcing, PassiveEnvChecker, TimeLimit } from './wrappers.js';
+import type { AgentFactory } from '../agents/types.js';
+import type { LlmProvider } from '../simulators/types.js';
+import { ConfigError } from './errors.js';
+
+export interface MakeOptions {
+  kwargs?: Record<string, Json>;
+  simulator?: SimulatorConfig;
+  llm?: LlmProvider;
+  /** Overrides the registered step limit; 0 disables TimeLimit. */
+  maxEpisodeSteps?: number;
+  /** Seed of the env's own stream for resets without a seed. */
+  seed?: number;
+  disableEnvChecker?: boolean;
+}
+
+export interface EnvRegistration {
+  id: string;
+  entryPoint: (opts: MakeOptions) => Env;
+  description?: string;
+  maxEpisodeSteps?: number;
+  kwargs?: Record<string, Json>;
+  /** `test`: registered to prove the core; left out of `eval --env all` and the leaderboard. */
+  tags?: string[];
+  /** Env-specific agents by name (e.g. `expert`), used before the generic ones. */
+  agents?: Record<string, AgentFactory>;
+  /** Simulator kinds this env offers. */
+  simulatorKinds?: string[];
+}
+
+const ID_PATTERN = /^(?:[A-Za-z0-9_.-]+\/)?[A-Za-z0-9_.]+(?:-[A-Za-z0-9_.]+)*-v(\d+)$/;
+const registry = new Map<string, EnvRegistration>();
+
+export function register(reg: EnvRegistration): void {
+  if (!ID_PATTERN.test(reg.id)) throw new Error(`env id '${reg.id}' must look like Name-vN`);
+  if (registry.has(reg.id)) return; // idempotent: modules may be imported through several paths
+  registry.set(reg.id, reg);
+}
+
+/** Registers an env defined by an `EnvDefinition` with the `MachineEnv` runner. */
+export function registerMachineEnv(
+  // biome-ignore lint/suspicious/noExplicitAny: definitions are generic over their scenario and context.
+  definition: EnvDefinition<any, any>,
+  extra: Omit<EnvRegistration, 'id' | 'entryPoint'> = {},
+): void {
+  register({
+    id: definition.id,
+    description: definition.description,
+    simulatorKinds: Object.keys(definition.simulators),
+    ...extra,
+    entryPoint: (opts) => new MachineEnv(definition, opts as MachineEnvOptions),
+  });
+}
+
+export function listEnvs(opts: { includeTests?: boolean } = {}): EnvRegistration[] {
+  return [...registry.values()]
+    .filter((r) => opts.includeTests || !(r.tags ?? []).includes('test'))
+    .sort((a, b) => a.id.localeCompare(b.id));
+}
+
+export function getRegistration(id: string): EnvRegistration {
+  const reg = registry.get(id);
+  if (!reg) {
+    const close = closeMatches(id, [...registry.keys()]);
+    throw new ConfigError(
+      `unknown env '${id}'.${close.length ? ` Did you mean ${close.join(', ')}?` : ''} Known: ${[...registry.keys()].join(', ')}`,
+    );
+  }
+  return reg;
+}
+
+/** Instantiate a registered env with PassiveEnvChecker, OrderEnforcing and TimeLimit, as Gymnasium does. */
+export function make(id: string, overrides: MakeOptions = {}): Env {
+  const reg = getRegistration(id);
+  const maxEpisodeSteps = overrides.maxEpisodeSteps ?? reg.maxEpisodeSteps;
+  const opts: MakeOptions = {
+    ...overrides,
+    kwargs: { ...(reg.kwargs ?? {}), ...(overrides.kwargs ?? {}) },
+    maxEpisodeSteps: maxEpisodeSteps || undefined,
+  };
+  let env = reg.entryPoint(opts);
+  if (!overrides.disableEnvChecker) env = new PassiveEnvChecker(env);
+  env = new OrderEnforcing(env);
+  if (maxEpisodeSteps) env = new TimeLimit(env, maxEpisodeSteps);
+  return env;
+}
+
+export function closeMatches(word: string, candidates: string[], max = 3): string[] {
+  const w = word.toLowerCase();
+  return candidates
+    .map((c) => ({ c, d: levenshtein(w, c.toLowerCase()) }))
+    .filter(({ c, d }) => d <= Math.max(3, Math.floor(c.length / 3)) || c.toLowerCase().includes(w))
+    .sort((a, b) => a.d - b.d)
+    .slice(0, max)
+    .map(({ c }) => c);
+}
+
+function levenshtein(a: string, b: string): number {
+  const prev = new Array<number>(b.length + 1);
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0] as number;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j] as number;
+      prev[j] = Math.min((prev[j] as number) + 1, (prev[j - 1] as number) + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[b.length] as number;
+}

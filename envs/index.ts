@@ -1,0 +1,2 @@
+/** Importing this module registers every built-in environment. */
+import './guess-number/index.js';
