@@ -10,3 +10,4 @@ export * from './jsonl.js';
 export * from './rollout.js';
 export * from './version.js';
 export * from './data.js';
+export * from './formats.js';
