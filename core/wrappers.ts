@@ -5,16 +5,16 @@
  * `restore` through the same wrapper stack continues exactly.
  */
 import type { JsonSchema } from './schema.js';
-import {
-  type Env,
-  type EnvSnapshot,
-  type EnvSpec,
-  type Json,
-  type ResetOptions,
-  type ResetResult,
-  type SimulatorConfig,
-  type StepResult,
-  type Usage,
+import type {
+  Env,
+  EnvSnapshot,
+  EnvSpec,
+  Json,
+  ResetOptions,
+  ResetResult,
+  SimulatorConfig,
+  StepResult,
+  Usage,
 } from './types.js';
 import { ProtocolError } from './machine-env.js';
 
