@@ -1,0 +1,608 @@
+/**
+ * The LLM layer's one client: an `LlmProvider` over any OpenAI-compatible endpoint (OpenAI, vLLM,
+ * Ollama, llama.cpp server, LM Studio), built on the official `openai` package.
+ *
+ * Contract of `complete(req)`:
+ * - With `req.schema`, the reply is parsed as JSON, validated with ajv and then by `req.check`; an
+ *   invalid reply is re-asked with the problems appended, at most `maxRepairs` times, after which
+ *   an `LlmError('llm_invalid_output')` is thrown. Nothing is ever invented or defaulted.
+ * - Structured output is asked for with `response_format: json_schema` (jsonMode `schema`), or with
+ *   the schema embedded in the prompt and the JSON extracted from the reply (`text`), or the first
+ *   and, when the server answers 400 saying it does not support it, the second from then on (`auto`).
+ * - Transport failures (408/409/429/5xx, refused or reset connections, timeouts, malformed bodies)
+ *   are retried with exponential backoff and full jitter, honouring `retry-after(-ms)`, within a
+ *   bounded total retry time; then a typed `LlmError` is thrown. When the endpoint is unusable for
+ *   good (refused after the whole budget, bad key, unknown model/route, or `fatalAfterFailures`
+ *   consecutive failed calls), `provider.fatal` is set and every later call fails at once with an
+ *   `LlmUnavailableError`, so a run can stop cleanly instead of spinning.
+ * - At most `maxConcurrency` requests are in flight (a limiter that may be shared between
+ *   providers on one endpoint); a call waiting out a backoff does not hold a slot.
+ * - Every exchange is cached on disk by content (see `llm-cache.ts`); a cache hit sends nothing and
+ *   reports `cached: true`, the original token counts and `cachedCalls: 1`.
+ * - The API key is only ever handed to the `openai` client: it is not part of cache keys, and it is
+ *   scrubbed from every error message.
+ *
+ * Jitter is drawn from the provider's own seeded `Rng`: it changes when requests are sent, never
+ * what they contain, so results do not depend on it.
+ */
+import OpenAI from 'openai';
+import pLimit from 'p-limit';
+import { ConfigError } from '../core/errors.js';
+import { Rng } from '../core/rng.js';
+import { type JsonSchema, validate } from '../core/schema.js';
+import { addUsage, emptyUsage, type Json, type Usage } from '../core/types.js';
+import { type CachedExchange, cacheKey, DEFAULT_CACHE_DIR, LlmCache } from './llm-cache.js';
+import { displayUrl, LlmError, type LlmErrorType, LlmUnavailableError, scrubSecrets } from './llm-errors.js';
+import { extractJson } from './llm-json.js';
+import type { ChatMessage, LlmProvider, StructuredRequest, StructuredResponse } from './types.js';
+
+export type JsonMode = 'schema' | 'text' | 'auto';
+
+/** Dollars per million tokens, by model name. */
+export type PriceTable = Record<string, { prompt: number; completion: number }>;
+
+/** Runs a task when a slot is free; p-limit's `LimitFunction` fits. */
+export type Limiter = <T>(task: () => Promise<T>) => Promise<T>;
+
+export interface LlmProviderConfig {
+  baseURL: string;
+  apiKey?: string;
+  model: string;
+  /** Default sampling temperature; a request's own temperature wins. Omitted: the server's default. */
+  temperature?: number;
+  maxTokens?: number;
+  /** Per attempt, headers and body included. Default 60 s. */
+  timeoutMs?: number;
+  /** Retries of one request after its first attempt. Default 5. */
+  maxRetries?: number;
+  /** Total time one request may spend waiting between retries. Default 120 s. */
+  maxRetryTimeMs?: number;
+  /** First backoff ceiling; doubles per retry up to `retryMaxDelayMs`. Default 250 ms / 20 s. */
+  retryBaseMs?: number;
+  retryMaxDelayMs?: number;
+  /** In-flight requests to this endpoint. Default 8. Ignored when `limiter` is given. */
+  maxConcurrency?: number;
+  limiter?: Limiter;
+  /** Cache directory; default `.cache/dialogym/llm` under the working directory. */
+  cacheDir?: string;
+  noCache?: boolean;
+  jsonMode?: JsonMode;
+  /** `strict` flag sent with json_schema response formats. Default true. */
+  strict?: boolean;
+  /** Re-asks after an invalid reply. Default 2. */
+  maxRepairs?: number;
+  prices?: PriceTable;
+  /** Use SSE streaming for completions. Default false. */
+  stream?: boolean;
+  /** Consecutive failed calls after which the endpoint is declared down. Default 8. */
+  fatalAfterFailures?: number;
+  /** Seed of the jitter stream. */
+  jitterSeed?: number;
+  /** Names the endpoint in messages ('agent', 'simulator'). */
+  label?: string;
+}
+
+export interface ProviderStats {
+  /** HTTP requests sent for completions (every attempt counts). */
+  requests: number;
+  cacheHits: number;
+  retries: number;
+  repairs: number;
+  /** Calls that ended in an error. */
+  failedCalls: number;
+  /** Tokens of requests actually sent (cache hits excluded). */
+  promptTokens: number;
+  completionTokens: number;
+  cacheWriteErrors: number;
+  /** True once the endpoint was found not to support json_schema response formats. */
+  fellBackToText: boolean;
+}
+
+export interface LlmClientProvider extends LlmProvider {
+  readonly baseURL: string;
+  readonly label: string;
+  readonly stats: ProviderStats;
+  /** Set once the endpoint is considered down for good. */
+  readonly fatal: LlmUnavailableError | undefined;
+  readonly jsonMode: JsonMode;
+  /** Cheapest request that proves the endpoint answers: GET /models, else a 1-token completion. */
+  ping(): Promise<{ models: string[] | null }>;
+}
+
+/** Where a text-mode prompt carries the schema; the loopback test server looks for it too. */
+export const SCHEMA_PROMPT_MARKER = 'JSON Schema of your reply:';
+
+export function createLlmProvider(config: LlmProviderConfig): LlmClientProvider {
+  return new OpenAiCompatibleProvider(config);
+}
+
+interface Outcome {
+  exchange: CachedExchange;
+  cached: boolean;
+}
+
+class RetryableFailure extends Error {
+  constructor(
+    readonly type: LlmErrorType,
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
+}
+
+class JsonSchemaUnsupported extends Error {}
+
+type Classified =
+  | { kind: 'retry'; type: LlmErrorType; message: string; retryAfterMs?: number; refused?: boolean }
+  | { kind: 'fail'; type: LlmErrorType; message: string; fatal: boolean }
+  | { kind: 'unsupported_schema'; message: string };
+
+class OpenAiCompatibleProvider implements LlmClientProvider {
+  readonly model: string;
+  readonly baseURL: string;
+  readonly label: string;
+  readonly stats: ProviderStats = {
+    requests: 0,
+    cacheHits: 0,
+    retries: 0,
+    repairs: 0,
+    failedCalls: 0,
+    promptTokens: 0,
+    completionTokens: 0,
+    cacheWriteErrors: 0,
+    fellBackToText: false,
+  };
+  fatal: LlmUnavailableError | undefined;
+  private readonly client: OpenAI;
+  private readonly limiter: Limiter;
+  private readonly cache: LlmCache | undefined;
+  private readonly jitter: Rng;
+  private readonly secrets: string[];
+  private mode: JsonMode;
+  private consecutiveFailures = 0;
+  private readonly c: Required<
+    Pick<
+      LlmProviderConfig,
+      | 'timeoutMs'
+      | 'maxRetries'
+      | 'maxRetryTimeMs'
+      | 'retryBaseMs'
+      | 'retryMaxDelayMs'
+      | 'maxRepairs'
+      | 'strict'
+      | 'stream'
+      | 'fatalAfterFailures'
+    >
+  >;
+
+  constructor(private readonly config: LlmProviderConfig) {
+    if (!config.model) throw new ConfigError('LLM provider needs a model name');
+    if (!config.baseURL) throw new ConfigError('LLM provider needs a base URL');
+    this.model = config.model;
+    this.baseURL = config.baseURL;
+    this.label = config.label ?? 'llm';
+    this.mode = config.jsonMode ?? 'auto';
+    this.c = {
+      timeoutMs: config.timeoutMs ?? 60_000,
+      maxRetries: config.maxRetries ?? 5,
+      maxRetryTimeMs: config.maxRetryTimeMs ?? 120_000,
+      retryBaseMs: config.retryBaseMs ?? 250,
+      retryMaxDelayMs: config.retryMaxDelayMs ?? 20_000,
+      maxRepairs: config.maxRepairs ?? 2,
+      strict: config.strict ?? true,
+      stream: config.stream ?? false,
+      fatalAfterFailures: config.fatalAfterFailures ?? 8,
+    };
+    this.secrets = config.apiKey ? [config.apiKey] : [];
+    this.client = new OpenAI({
+      baseURL: config.baseURL,
+      // The openai package refuses to start without a key; local servers ignore it.
+      apiKey: config.apiKey || 'dialogym-no-key',
+      maxRetries: 0,
+      timeout: this.c.timeoutMs,
+    });
+    const limit = pLimit(Math.max(1, config.maxConcurrency ?? 8));
+    this.limiter = config.limiter ?? (<T>(task: () => Promise<T>) => limit(task));
+    this.cache = config.noCache ? undefined : new LlmCache(config.cacheDir ?? DEFAULT_CACHE_DIR);
+    this.jitter = Rng.fromSeed(config.jitterSeed ?? 0x5eed);
+  }
+
+  get jsonMode(): JsonMode {
+    return this.mode;
+  }
+
+  async complete(req: StructuredRequest): Promise<StructuredResponse> {
+    if (this.fatal) throw this.fatal;
+    const usage = emptyUsage();
+    let messages = req.messages;
+    let allCached = true;
+    for (let repair = 0; ; repair++) {
+      let outcome: Outcome;
+      try {
+        outcome = await this.exchange(messages, req);
+      } catch (err) {
+        this.stats.failedCalls += 1;
+        if (err instanceof LlmError) (err as LlmError & { usage?: Usage }).usage = usage;
+        throw err;
+      }
+      allCached &&= outcome.cached;
+      addUsage(usage, this.usageOf(outcome));
+      const { exchange } = outcome;
+      const judged = this.judge(exchange.text, req);
+      if (judged.ok) return { value: judged.value, text: exchange.text, usage, cached: allCached };
+      if (repair >= this.c.maxRepairs) {
+        this.stats.failedCalls += 1;
+        const err = new LlmError(
+          'llm_invalid_output',
+          this.scrub(
+            `${this.label} model ${this.model} gave no valid reply after ${this.c.maxRepairs} repair(s): ${judged.problem}`,
+          ),
+        );
+        (err as LlmError & { usage?: Usage }).usage = usage;
+        throw err;
+      }
+      this.stats.repairs += 1;
+      messages = [
+        ...messages,
+        { role: 'assistant', content: exchange.text === '' ? '(empty reply)' : exchange.text },
+        { role: 'user', content: repairPrompt(judged.problem, req.schema !== undefined) },
+      ];
+    }
+  }
+
+  async ping(): Promise<{ models: string[] | null }> {
+    try {
+      const page = await this.withTimeout((signal) => this.client.models.list({ signal, maxRetries: 0 }));
+      return { models: page.data.map((m) => m.id) };
+    } catch (err) {
+      const c = this.classify(err, false);
+      // Servers without /models (404/405) are fine; a 1-token completion proves the chat route instead.
+      const status = (err as { status?: number }).status;
+      if (status !== 404 && status !== 405 && c.kind !== 'unsupported_schema') {
+        throw new LlmError(c.type, c.message, true);
+      }
+    }
+    await this.sendWithRetries({ model: this.model, messages: [{ role: 'user', content: 'ping' }], max_tokens: 1 });
+    return { models: null };
+  }
+
+  // ------------------------------------------------------------------------------------------
+
+  private judge(text: string, req: StructuredRequest): { ok: true; value: Json } | { ok: false; problem: string } {
+    if (text.trim() === '') return { ok: false, problem: 'the reply was empty' };
+    if (!req.schema) {
+      const verdict = req.check?.(text) ?? null;
+      return verdict === null ? { ok: true, value: text } : { ok: false, problem: verdict };
+    }
+    const parsed = extractJson(text);
+    if (!parsed.ok) return { ok: false, problem: 'the reply contained no parsable JSON object' };
+    const r = validate(req.schema, parsed.value);
+    if (!r.ok) return { ok: false, problem: `the JSON does not satisfy the schema: ${r.errors.join('; ')}` };
+    const verdict = req.check?.(parsed.value) ?? null;
+    if (verdict !== null) return { ok: false, problem: verdict };
+    return { ok: true, value: parsed.value };
+  }
+
+  private usageOf(o: Outcome): Usage {
+    const u: Usage = {
+      promptTokens: o.exchange.promptTokens,
+      completionTokens: o.exchange.completionTokens,
+      calls: 1,
+      cachedCalls: o.cached ? 1 : 0,
+    };
+    const price = this.config.prices?.[this.model];
+    if (price) u.cost = (price.prompt * u.promptTokens + price.completion * u.completionTokens) / 1e6;
+    return u;
+  }
+
+  private structuredMode(req: StructuredRequest): 'none' | 'schema' | 'text' {
+    if (!req.schema) return 'none';
+    return this.mode === 'text' ? 'text' : 'schema';
+  }
+
+  private buildBody(messages: ChatMessage[], req: StructuredRequest, mode: 'none' | 'schema' | 'text'): Json {
+    const temperature = req.temperature ?? this.config.temperature;
+    const maxTokens = req.maxTokens ?? this.config.maxTokens;
+    const body: Record<string, Json> = { model: this.model, messages };
+    if (temperature !== undefined) body.temperature = temperature;
+    if (maxTokens !== undefined) body.max_tokens = maxTokens;
+    if (req.seed !== undefined) body.seed = req.seed;
+    if (mode === 'schema') {
+      body.response_format = {
+        type: 'json_schema',
+        json_schema: { name: safeSchemaName(req.schemaName), schema: req.schema, strict: this.c.strict },
+      };
+    } else if (mode === 'text') {
+      body.messages = embedSchema(messages, req.schema as JsonSchema);
+    }
+    return body;
+  }
+
+  /** One exchange (cache, else network). Switches to text mode when the endpoint rejects json_schema. */
+  private async exchange(messages: ChatMessage[], req: StructuredRequest): Promise<Outcome> {
+    for (;;) {
+      const mode = this.structuredMode(req);
+      const body = this.buildBody(messages, req, mode);
+      const key = cacheKey({ v: 1, body });
+      const hit = await this.cache?.get(key);
+      if (hit) {
+        this.stats.cacheHits += 1;
+        return { exchange: hit, cached: true };
+      }
+      if (mode === 'schema' && this.mode === 'auto' && this.cache) {
+        // An earlier run may have learnt this endpoint needs text mode: its entries live under text-mode keys.
+        const textKey = cacheKey({ v: 1, body: this.buildBody(messages, req, 'text') });
+        const textHit = await this.cache.get(textKey);
+        if (textHit) {
+          this.stats.cacheHits += 1;
+          return { exchange: textHit, cached: true };
+        }
+      }
+      try {
+        const exchange = await this.sendWithRetries(body);
+        if (this.cache) {
+          await this.cache.set(key, exchange).catch(() => {
+            this.stats.cacheWriteErrors += 1;
+          });
+        }
+        return { exchange, cached: false };
+      } catch (err) {
+        if (err instanceof JsonSchemaUnsupported) {
+          if (this.mode === 'auto') {
+            this.mode = 'text';
+            this.stats.fellBackToText = true;
+            continue;
+          }
+          throw new LlmError(
+            'llm_bad_request',
+            this.scrub(`${err.message} (use --json-mode text or auto for this server)`),
+            true,
+          );
+        }
+        throw err;
+      }
+    }
+  }
+
+  private async sendWithRetries(body: Json): Promise<CachedExchange> {
+    let waited = 0;
+    for (let attempt = 0; ; attempt++) {
+      if (this.fatal) throw this.fatal;
+      let c: Classified;
+      try {
+        const out = await this.limiter(() => this.sendOnce(body));
+        this.consecutiveFailures = 0;
+        return out;
+      } catch (err) {
+        c = this.classify(err, body.response_format !== undefined);
+      }
+      if (c.kind === 'unsupported_schema') throw new JsonSchemaUnsupported(c.message);
+      if (c.kind === 'fail') throw this.giveUp(c.type, c.message, c.fatal);
+      const backoff = Math.min(this.c.retryMaxDelayMs, this.c.retryBaseMs * 2 ** attempt);
+      const delay = c.retryAfterMs !== undefined ? c.retryAfterMs : this.jitter.float() * backoff;
+      if (attempt >= this.c.maxRetries || waited + delay > this.c.maxRetryTimeMs) {
+        const tries = attempt + 1;
+        const msg = `${c.message} (gave up after ${tries} attempt${tries === 1 ? '' : 's'})`;
+        throw this.giveUp(c.type, msg, c.refused === true);
+      }
+      this.stats.retries += 1;
+      waited += delay;
+      await sleep(delay);
+    }
+  }
+
+  /** The error for a call that failed for good; marks the endpoint down when it is. */
+  private giveUp(type: LlmErrorType, message: string, fatalNow: boolean): LlmError {
+    const text = this.scrub(`${this.label} endpoint ${displayUrl(this.baseURL)}: ${message}`);
+    this.consecutiveFailures += 1;
+    if (!this.fatal && (fatalNow || this.consecutiveFailures >= this.c.fatalAfterFailures)) {
+      const why = fatalNow ? text : `${text}; ${this.consecutiveFailures} calls in a row failed`;
+      this.fatal = new LlmUnavailableError(why, type);
+    }
+    return this.fatal ?? new LlmError(type, text);
+  }
+
+  private async sendOnce(body: Json): Promise<CachedExchange> {
+    this.stats.requests += 1;
+    const out = await this.withTimeout(async (signal) => {
+      if (this.c.stream) return this.readStream(body, signal);
+      const r = (await this.client.chat.completions.create(body, { signal, maxRetries: 0 })) as unknown;
+      return fromCompletion(r);
+    });
+    this.stats.promptTokens += out.promptTokens;
+    this.stats.completionTokens += out.completionTokens;
+    return out;
+  }
+
+  private async readStream(body: Json, signal: AbortSignal): Promise<CachedExchange> {
+    const stream = await this.client.chat.completions.create(
+      { ...body, stream: true, stream_options: { include_usage: true } } as OpenAI.ChatCompletionCreateParamsStreaming,
+      { signal, maxRetries: 0 },
+    );
+    let text = '';
+    let finishReason: string | null = null;
+    let promptTokens: number | undefined;
+    let completionTokens: number | undefined;
+    for await (const chunk of stream) {
+      const choice = chunk.choices?.[0];
+      if (choice?.delta?.content) text += choice.delta.content;
+      if (choice?.finish_reason) finishReason = choice.finish_reason;
+      if (chunk.usage) {
+        promptTokens = chunk.usage.prompt_tokens;
+        completionTokens = chunk.usage.completion_tokens;
+      }
+    }
+    if (finishReason === null) throw new RetryableFailure('llm_server_error', 'stream ended without a finish_reason');
+    return {
+      text,
+      finishReason,
+      promptTokens: promptTokens ?? estimateTokens(JSON.stringify(body.messages)),
+      completionTokens: completionTokens ?? estimateTokens(text),
+    };
+  }
+
+  /** Runs one attempt under an overall deadline covering headers *and* body. */
+  private async withTimeout<T>(run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, this.c.timeoutMs);
+    try {
+      return await run(controller.signal);
+    } catch (err) {
+      if (timedOut) throw new RetryableFailure('llm_timeout', `request timed out after ${this.c.timeoutMs} ms`);
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private classify(err: unknown, askedJsonSchema: boolean): Classified {
+    if (err instanceof RetryableFailure) {
+      return { kind: 'retry', type: err.type, message: err.message, retryAfterMs: err.retryAfterMs };
+    }
+    if (err instanceof OpenAI.APIConnectionTimeoutError) {
+      return { kind: 'retry', type: 'llm_timeout', message: `request timed out after ${this.c.timeoutMs} ms` };
+    }
+    if (err instanceof OpenAI.APIConnectionError) {
+      const code = causeCode(err);
+      return {
+        kind: 'retry',
+        type: 'llm_unavailable',
+        message: `connection failed${code ? ` (${code})` : ''}`,
+        refused: code === 'ECONNREFUSED' || code === 'ENOTFOUND',
+      };
+    }
+    if (err instanceof OpenAI.APIError && typeof err.status === 'number') {
+      const status = err.status;
+      const detail = this.scrub(apiErrorDetail(err));
+      if (status === 408 || status === 409 || status === 429 || status >= 500) {
+        return {
+          kind: 'retry',
+          type: status === 408 ? 'llm_timeout' : 'llm_server_error',
+          message: `HTTP ${status}${detail ? `: ${detail}` : ''}`,
+          retryAfterMs: retryAfterMs(err.headers),
+        };
+      }
+      if (status === 400 && askedJsonSchema && mentionsStructuredOutput(err)) {
+        return { kind: 'unsupported_schema', message: `server rejected response_format json_schema: ${detail}` };
+      }
+      if (status === 401 || status === 403) {
+        return { kind: 'fail', type: 'llm_auth', message: `HTTP ${status}: the API key was refused`, fatal: true };
+      }
+      // 404: wrong base URL or unknown model, so every call would fail the same way.
+      return {
+        kind: 'fail',
+        type: 'llm_bad_request',
+        message: `HTTP ${status}${detail ? `: ${detail}` : ''}`,
+        fatal: status === 404,
+      };
+    }
+    // Truncated or non-JSON bodies surface as parse/stream errors from fetch or the SDK.
+    const name = (err as { name?: string })?.name ?? 'Error';
+    const message = (err as { message?: string })?.message ?? String(err);
+    return { kind: 'retry', type: 'llm_server_error', message: `malformed response (${name}: ${this.scrub(message)})` };
+  }
+
+  private scrub(text: string): string {
+    return scrubSecrets(text, this.secrets);
+  }
+}
+
+function fromCompletion(r: unknown): CachedExchange {
+  const choices = (r as { choices?: unknown })?.choices;
+  if (!r || typeof r !== 'object' || !Array.isArray(choices) || choices.length === 0) {
+    throw new RetryableFailure('llm_server_error', 'malformed response (no choices in the body)');
+  }
+  const choice = choices[0] as { message?: { content?: unknown }; finish_reason?: string | null };
+  const content = choice.message?.content;
+  const text = typeof content === 'string' ? content : '';
+  const usage = (r as { usage?: { prompt_tokens?: number; completion_tokens?: number } }).usage;
+  return {
+    text,
+    finishReason: choice.finish_reason ?? null,
+    promptTokens: usage?.prompt_tokens ?? 0,
+    completionTokens: usage?.completion_tokens ?? estimateTokens(text),
+  };
+}
+
+/** Rough count (4 characters a token) for servers that report no usage. */
+function estimateTokens(text: string): number {
+  return Math.ceil(text.length / 4);
+}
+
+function causeCode(err: unknown): string | undefined {
+  let e = err as { cause?: unknown; code?: unknown } | undefined;
+  for (let depth = 0; e && depth < 5; depth++) {
+    if (typeof e.code === 'string') return e.code;
+    e = e.cause as typeof e;
+  }
+  return undefined;
+}
+
+function apiErrorDetail(err: InstanceType<typeof OpenAI.APIError>): string {
+  const body = err.error as { message?: unknown } | undefined;
+  const m = typeof body?.message === 'string' ? body.message : '';
+  return m.slice(0, 300);
+}
+
+function mentionsStructuredOutput(err: InstanceType<typeof OpenAI.APIError>): boolean {
+  const body = err.error as { message?: unknown; param?: unknown } | undefined;
+  if (body?.param === 'response_format') return true;
+  const text = `${typeof body?.message === 'string' ? body.message : ''} ${err.message}`;
+  return /response_format|json_schema|json schema|structured output|guided/i.test(text);
+}
+
+/** `retry-after-ms` (OpenAI's) or `retry-after` in seconds or as an HTTP date. */
+function retryAfterMs(headers: Headers | undefined): number | undefined {
+  const get = (k: string) => (headers && typeof headers.get === 'function' ? headers.get(k) : null);
+  const ms = Number.parseFloat(get('retry-after-ms') ?? '');
+  if (Number.isFinite(ms) && ms >= 0) return ms;
+  const ra = get('retry-after');
+  if (ra === null || ra === undefined) return undefined;
+  const s = Number.parseFloat(ra);
+  if (Number.isFinite(s) && s >= 0) return s * 1000;
+  const when = Date.parse(ra);
+  return Number.isFinite(when) ? Math.max(0, when - Date.now()) : undefined;
+}
+
+function safeSchemaName(name: string | undefined): string {
+  const n = (name ?? 'reply').replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64);
+  return n || 'reply';
+}
+
+/** Adds the schema to the (first) system message, so chat templates that allow one system message still work. */
+function embedSchema(messages: ChatMessage[], schema: JsonSchema): ChatMessage[] {
+  const note =
+    `${SCHEMA_PROMPT_MARKER}\n${JSON.stringify(schema)}\n` +
+    'Reply with one JSON object that satisfies this schema and nothing else.';
+  const first = messages[0];
+  if (first && first.role === 'system') {
+    return [{ role: 'system', content: `${first.content}\n\n${note}` }, ...messages.slice(1)];
+  }
+  return [{ role: 'system', content: note }, ...messages];
+}
+
+function repairPrompt(problem: string, structured: boolean): string {
+  return structured
+    ? `Your previous reply was invalid: ${problem}. Reply again with only a JSON object that satisfies the required schema.`
+    : `Your previous reply was invalid: ${problem}. Reply again, following the instructions exactly.`;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The usage attached to an `LlmError` thrown by `complete` (tokens spent before it failed). */
+export function usageOfError(err: unknown): Usage | undefined {
+  return (err as { usage?: Usage } | undefined)?.usage;
+}
+
+/** A limiter to share between providers talking to the same endpoint. */
+export function createLimiter(maxConcurrency: number): Limiter {
+  const limit = pLimit(Math.max(1, maxConcurrency));
+  return <T>(task: () => Promise<T>) => limit(task);
+}
