@@ -11,3 +11,4 @@ export * from './rollout.js';
 export * from './version.js';
 export * from './data.js';
 export * from './formats.js';
+export * from './graph.js';

@@ -96,9 +96,13 @@ export function make(id: string, overrides: MakeOptions = {}): Env {
 
 export function closeMatches(word: string, candidates: string[], max = 3): string[] {
   const w = word.toLowerCase();
+  const base = (s: string) => s.toLowerCase().replace(/-v\d+$/, '');
   return candidates
     .map((c) => ({ c, d: levenshtein(w, c.toLowerCase()) }))
-    .filter(({ c, d }) => d <= Math.max(3, Math.floor(c.length / 3)) || c.toLowerCase().includes(w))
+    .filter(
+      ({ c, d }) =>
+        d <= Math.max(3, Math.floor(c.length / 3)) || base(c).includes(base(word)) || base(word).includes(base(c)),
+    )
     .sort((a, b) => a.d - b.d)
     .slice(0, max)
     .map(({ c }) => c);

@@ -1,0 +1,13 @@
+import type { Command } from 'commander';
+
+/**
+ * `dialogym import <corpus>`: turns human dialogue corpora into episode records. Each corpus
+ * adds a subcommand from its own module.
+ */
+const importers: ((importCmd: Command) => void)[] = [];
+
+export function register(program: Command): void {
+  const cmd = program.command('import').description('Import human dialogues as episode records');
+  for (const add of importers) add(cmd);
+  cmd.exitOverride();
+}

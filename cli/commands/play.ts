@@ -1,0 +1,38 @@
+import type { Command } from 'commander';
+import { HumanAgent } from '../../agents/human.js';
+import { getRegistration, make } from '../../core/registry.js';
+import { runEpisode } from '../../core/rollout.js';
+import { JsonlWriter } from '../../core/jsonl.js';
+import { nonNegativeInt } from '../run.js';
+
+export function register(program: Command): void {
+  program
+    .command('play')
+    .description('Play an environment yourself in the terminal against its simulator (Ctrl-D ends)')
+    .argument('<env-id>', 'environment id')
+    .option('--seed <n>', 'episode seed', nonNegativeInt('--seed'), 0)
+    .option('--sim <kind>', 'user simulator', 'scripted')
+    .option('--out <file>', 'append the episode record to this JSONL file')
+    .action(async (envId: string, opts: { seed: number; sim: string; out?: string }) => {
+      getRegistration(envId);
+      const env = make(envId, { simulator: { kind: opts.sim } });
+      const agent = new HumanAgent();
+      try {
+        const rec = await runEpisode({ env, agent, seed: opts.seed, key: `${envId}/human/${opts.seed}` });
+        const last = rec.turns.at(-1);
+        if (last?.observation) process.stdout.write(`${last.observation}\n`);
+        process.stdout.write(
+          `\n[episode over: ${rec.termination.reason}; return ${rec.totals.return.toFixed(3)} in ${rec.totals.steps} steps]\n`,
+        );
+        process.stdout.write(`${env.render()}\n`);
+        if (opts.out) {
+          const w = JsonlWriter.open(opts.out, { append: true });
+          w.write(rec);
+          w.close();
+        }
+      } finally {
+        agent.close();
+        await env.close();
+      }
+    });
+}

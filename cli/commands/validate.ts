@@ -1,0 +1,42 @@
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import { ConfigError } from '../../core/errors.js';
+import { detectFormat, getFormat, listFormats } from '../../core/formats.js';
+import { readJsonl } from '../../core/jsonl.js';
+import { validate } from '../../core/schema.js';
+
+export function register(program: Command): void {
+  program
+    .command('validate')
+    .description('Check every line of a JSONL file against its JSON Schema, reporting line numbers')
+    .argument('<file>', 'JSONL file')
+    .option('--format <name>', 'schema to use (default: detected per line); see --list-formats')
+    .option('--max-errors <n>', 'stop listing after this many bad lines', '20')
+    .action(async (file: string, opts: { format?: string; maxErrors: string }) => {
+      if (!existsSync(file)) throw new ConfigError(`no such file: ${file}`);
+      const fixed = opts.format ? getFormat(opts.format) : undefined;
+      if (opts.format && !fixed) {
+        throw new ConfigError(`unknown format '${opts.format}' (known: ${listFormats().map((f) => f.name).join(', ')})`);
+      }
+      const maxErrors = Number(opts.maxErrors) || 20;
+      let good = 0;
+      let bad = 0;
+      for await (const line of readJsonl(file)) {
+        let problem: string | undefined = line.error;
+        if (!problem) {
+          const fmt = fixed ?? detectFormat(line.value);
+          if (!fmt) problem = 'unrecognised format (pass --format)';
+          else {
+            const r = validate(fmt.schema, line.value);
+            if (!r.ok) problem = `${fmt.name}: ${r.errors.slice(0, 3).join('; ')}`;
+          }
+        }
+        if (problem) {
+          bad += 1;
+          if (bad <= maxErrors) process.stdout.write(`${file}:${line.lineNo}: ${problem}\n`);
+        } else good += 1;
+      }
+      process.stdout.write(`${good} valid, ${bad} invalid line(s)\n`);
+      if (bad > 0 || good === 0) process.exitCode = 1;
+    });
+}

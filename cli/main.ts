@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+/**
+ * The `dialogym` command. Each command lives in `cli/commands/<name>.ts` and exports
+ * `register(program)`; adding a command is one import and one list entry here.
+ */
+import { Command } from 'commander';
+import '../envs/index.js';
+import '../agents/index.js';
+import { DIALOGYM_VERSION } from '../core/version.js';
+import { runCli } from './run.js';
+import * as graph from './commands/graph.js';
+import * as importCmd from './commands/import.js';
+import * as list from './commands/list.js';
+import * as play from './commands/play.js';
+import * as replay from './commands/replay.js';
+import * as rollout from './commands/rollout.js';
+import * as start from './commands/start.js';
+import * as validateCmd from './commands/validate.js';
+
+const commands: { register(program: Command): void }[] = [
+  list,
+  play,
+  rollout,
+  replay,
+  importCmd,
+  validateCmd,
+  graph,
+  start,
+];
+
+const program = new Command('dialogym')
+  .description('A gym for multi-turn conversations between language-model agents and simulated users.')
+  .version(DIALOGYM_VERSION);
+
+await runCli(program, commands, process.argv);
