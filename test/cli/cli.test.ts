@@ -30,6 +30,7 @@ describe('dialogym CLI', () => {
     expect(a.stdout).toMatch(/episodes 12 · mean return -?\d/);
     expect(stripTimings(join(dir, 'a.jsonl'))).toBe(stripTimings(join(dir, 'b.jsonl')));
     const c = runCli(['rollout', '--env', 'GuessNumber-v0', '--agent', 'random', '--episodes', '12', '--seed', '6', '--out', join(dir, 'c.jsonl')]);
+    expect(c.code).toBe(0);
     expect(stripTimings(join(dir, 'c.jsonl'))).not.toBe(stripTimings(join(dir, 'a.jsonl')));
   });
 
