@@ -1,0 +1,113 @@
+/**
+ * `dialogym generate`: datasets of episodes from a config file or flags, sharded, resumable,
+ * with a manifest. See docs/datasets.md.
+ */
+import type { Command } from 'commander';
+import { ConfigError } from '../../core/errors.js';
+import type { Json } from '../../core/types.js';
+import {
+  type GenerateConfig,
+  loadGenerateConfig,
+  parseGenerateConfig,
+  parseSeedsFlag,
+  parseShard,
+} from '../../datasets/generate/config.js';
+import { generate } from '../../datasets/generate/runner.js';
+import { progressBar, type Progress } from '../progress.js';
+import { nonNegativeInt, positiveInt } from '../run.js';
+
+interface GenerateFlags {
+  config?: string;
+  env?: string;
+  agent: string;
+  sim: string;
+  seeds?: string;
+  episodes?: number;
+  seed: number;
+  kwargs?: string;
+  maxSteps?: number;
+  out: string;
+  shard?: string;
+  resume?: boolean;
+  force?: boolean;
+  workers?: number;
+  concurrency?: number;
+  progress: boolean;
+}
+
+/** The config a run uses: the file, or one job built from the flags. */
+export function configFromFlags(f: GenerateFlags): GenerateConfig {
+  if (f.config) {
+    if (f.env || f.seeds || f.episodes !== undefined) throw new ConfigError('pass either --config or --env/--seeds/--episodes, not both');
+    return loadGenerateConfig(f.config);
+  }
+  if (!f.env) throw new ConfigError('pass --config <file> or --env <id> (with --episodes or --seeds)');
+  let kwargs: Json;
+  if (f.kwargs) {
+    try {
+      kwargs = JSON.parse(f.kwargs);
+    } catch {
+      throw new ConfigError(`--kwargs must be a JSON object, got '${f.kwargs}'`);
+    }
+  }
+  const seeds = f.seeds ? parseSeedsFlag(f.seeds) : { start: f.seed, count: f.episodes ?? 10 };
+  const job: Json = { env: f.env, agent: f.agent, simulator: { kind: f.sim }, seeds };
+  if (kwargs !== undefined) job.kwargs = kwargs;
+  if (f.maxSteps !== undefined) job.maxEpisodeSteps = f.maxSteps;
+  return parseGenerateConfig({ jobs: [job] }, 'flags');
+}
+
+export function register(program: Command): void {
+  program
+    .command('generate')
+    .description('Generate a dataset of episodes over envs × agents × simulators × seeds (sharded, resumable, with a manifest)')
+    .option('--config <file>', 'JSON config: {"jobs": [{"env", "agent", "simulator", "kwargs", "seeds": {"start","count"} | [..]}], "workers", "concurrency"}')
+    .option('--env <id>', 'environment id (single-job runs without --config)')
+    .option('--agent <name>', 'agent name', 'expert')
+    .option('--sim <kind>', 'user simulator kind', 'scripted')
+    .option('--seeds <range>', 'seeds: 0-999 or 1,2,3')
+    .option('--episodes <n>', 'number of episodes from --seed', positiveInt('--episodes'))
+    .option('--seed <n>', 'first seed with --episodes', nonNegativeInt('--seed'), 0)
+    .option('--kwargs <json>', 'env kwargs as a JSON object')
+    .option('--max-steps <n>', 'override the env step limit', nonNegativeInt('--max-steps'))
+    .requiredOption('--out <file>', 'output JSONL (the manifest goes next to it)')
+    .option('--shard <i/n>', 'run only episodes i, i+n, i+2n ... of the plan (0-based i)')
+    .option('--resume', 'continue a killed run: keep the episodes already in --out, run the rest')
+    .option('--force', 'overwrite an existing --out')
+    .option('--workers <n>', 'worker threads for scripted runs (0 = in this process; default: all cores)', nonNegativeInt('--workers'))
+    .option('--concurrency <n>', 'episodes in flight for LLM-bound runs', positiveInt('--concurrency'))
+    .option('--no-progress', 'no progress bar')
+    .action(async (flags: GenerateFlags) => {
+      const config = configFromFlags(flags);
+      const shard = flags.shard ? parseShard(flags.shard) : undefined;
+      let bar: Progress | undefined;
+      let label = '';
+      const result = await generate({
+        config,
+        out: flags.out,
+        shard,
+        resume: flags.resume,
+        force: flags.force,
+        workers: flags.workers,
+        concurrency: flags.concurrency,
+        onStart: ({ total, present, mode, workers }) => {
+          label = mode === 'workers' ? `generate (${workers} workers)` : 'generate';
+          if (flags.progress) bar = progressBar(total, label, present);
+        },
+        onProgress: () => bar?.tick(),
+      });
+      bar?.stop();
+      const f = result.manifest.file;
+      const secs = result.wallMs / 1000;
+      const lines = [
+        `${label}: ${result.written} episode(s) written${result.resumed ? `, ${result.resumed} resumed` : ''}; ` +
+          `${f?.episodes ?? 0}/${result.manifest.requested} in ${flags.out} (${result.manifest.status})`,
+        `  mean return ${f?.meanReturn?.toFixed(4) ?? 'n/a'} · errors ${f?.errors ?? 0} · truncated ${f?.truncated ?? 0} · invalid actions ${f?.invalidActions ?? 0}`,
+        `  tokens: simulator ${f?.usage.simulator.promptTokens ?? 0}+${f?.usage.simulator.completionTokens ?? 0}, agent ${f?.usage.agent.promptTokens ?? 0}+${f?.usage.agent.completionTokens ?? 0}`,
+        `  ${secs.toFixed(1)} s · ${(result.written / Math.max(secs, 1e-3)).toFixed(1)} episodes/s · peak RSS ${result.peakRssMB} MB`,
+        `  manifest ${result.manifestPath} · sha256 ${f?.sha256.slice(0, 16) ?? ''}… content ${f?.contentSha256.slice(0, 16) ?? ''}…`,
+      ];
+      process.stdout.write(`${lines.join('\n')}\n`);
+      if (result.manifest.status !== 'complete' || (f && !f.inPlanOrder)) process.exitCode = 1;
+    });
+}

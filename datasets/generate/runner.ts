@@ -1,0 +1,313 @@
+/**
+ * `dialogym generate`: streams the episodes of one shard of a config into a JSONL file, in episode
+ * order, with a manifest next to it.
+ *
+ * - Scripted (CPU-bound) runs use worker threads; LLM-bound runs (an LLM simulator or agent) run in
+ *   this process under the concurrency limiter of `core/runner.ts`.
+ * - Records are written in plan order whatever order they finish in; at most a bounded window of
+ *   finished-but-unwritten records is held, so memory does not grow with the number of episodes.
+ * - Because the file is always a prefix of the plan, `--resume` verifies that prefix line by line
+ *   (after `JsonlWriter` has cut a torn last line) and runs only the rest: a killed run ends with
+ *   exactly the requested episodes, each once.
+ */
+import { availableParallelism } from 'node:os';
+import { createRequire } from 'node:module';
+import { existsSync, statSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { dirname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { getRegistration } from '../../core/registry.js';
+import { createAgent } from '../../agents/registry.js';
+import { ConfigError } from '../../core/errors.js';
+import { JsonlWriter, readJsonl } from '../../core/jsonl.js';
+import type { EpisodeRecord } from '../../core/record.js';
+import { runJobs, type EpisodeJob } from '../../core/runner.js';
+import type { LlmProvider } from '../../simulators/types.js';
+import {
+  assertNoDuplicateEpisodes,
+  configDigest,
+  type GenerateConfig,
+  type PlannedEpisode,
+  planEpisodes,
+  shardSize,
+  simulatorOf,
+} from './config.js';
+import type { WorkerReply, WorkerTask } from './worker.js';
+import { type FileStats, type Manifest, manifestPath, readManifest, scanOutput, writeManifest } from './manifest.js';
+import { DIALOGYM_VERSION } from '../../core/version.js';
+
+export interface GenerateOptions {
+  config: GenerateConfig;
+  out: string;
+  shard?: { index: number; count: number };
+  resume?: boolean;
+  /** Overwrite an existing output instead of refusing. */
+  force?: boolean;
+  /** Worker threads for scripted runs; 0 = in this process. Default: config.workers ?? cores. */
+  workers?: number;
+  /** Episodes in flight in this process (LLM-bound runs). */
+  concurrency?: number;
+  /** LLM provider for LLM simulators and agents. */
+  llm?: LlmProvider;
+  /** Called with (written so far including resumed, total of the shard). */
+  onProgress?: (done: number, total: number) => void;
+  /** Called once before running with how many episodes were already present. */
+  onStart?: (info: { total: number; present: number; mode: 'workers' | 'in-process'; workers: number }) => void;
+}
+
+export interface GenerateResult {
+  manifest: Manifest;
+  manifestPath: string;
+  /** Episodes present before this run (resume). */
+  resumed: number;
+  /** Episodes written by this run. */
+  written: number;
+  mode: 'workers' | 'in-process';
+  workers: number;
+  wallMs: number;
+  peakRssMB: number;
+}
+
+/** An agent or simulator that calls a model makes the run network-bound. */
+export function isLlmBound(cfg: GenerateConfig): boolean {
+  return cfg.jobs.some((j) => simulatorOf(j).kind !== 'scripted' || j.agent === 'llm');
+}
+
+/** Fails before any episode runs when an env, agent or simulator is unknown. */
+export function checkConfigResolves(cfg: GenerateConfig, llm?: LlmProvider): void {
+  for (const [i, job] of cfg.jobs.entries()) {
+    const reg = getRegistration(job.env);
+    const kinds = reg.simulatorKinds ?? ['scripted'];
+    const kind = simulatorOf(job).kind;
+    if (!kinds.includes(kind)) throw new ConfigError(`config /jobs/${i}: ${job.env} has no '${kind}' simulator (available: ${kinds.join(', ')})`);
+    if ((kind === 'llm' || job.agent === 'llm') && !llm) {
+      throw new ConfigError(`config /jobs/${i} needs an LLM endpoint (simulator '${kind}', agent '${job.agent}'); configure the LLM layer`);
+    }
+    if (job.agent !== 'llm') createAgent(job.agent, { envId: job.env });
+  }
+}
+
+export async function generate(opts: GenerateOptions): Promise<GenerateResult> {
+  const t0 = performance.now();
+  const cfg = opts.config;
+  const shard = opts.shard ?? { index: 0, count: 1 };
+  assertNoDuplicateEpisodes(cfg);
+  checkConfigResolves(cfg, opts.llm);
+  const total = shardSize(cfg, shard);
+  const digest = configDigest(cfg, shard);
+  const mPath = manifestPath(opts.out);
+
+  const exists = existsSync(opts.out) && statSync(opts.out).size > 0;
+  if (exists && !opts.resume && !opts.force) {
+    throw new ConfigError(`${opts.out} exists; pass --resume to continue it or --force to overwrite it`);
+  }
+  if (opts.resume && existsSync(mPath)) {
+    const old = readManifest(mPath);
+    if (old && old.configDigest !== digest) {
+      throw new ConfigError(`--resume: ${mPath} was written for another config or shard; use a new --out`);
+    }
+  }
+  const writer = JsonlWriter.open(opts.out, { append: Boolean(opts.resume) });
+  const plan = planEpisodes(cfg, shard);
+  let present = 0;
+  try {
+    if (opts.resume) present = await verifyPrefix(opts.out, plan);
+  } catch (e) {
+    writer.close();
+    throw e;
+  }
+  const llmBound = isLlmBound(cfg);
+  const workers = llmBound ? 0 : Math.max(0, opts.workers ?? cfg.workers ?? availableParallelism());
+  const mode = workers > 0 ? 'workers' : 'in-process';
+  const startedAt = new Date().toISOString();
+  const base = {
+    dialogymVersion: DIALOGYM_VERSION,
+    config: cfg,
+    configDigest: digest,
+    shard,
+    out: opts.out,
+    requested: total,
+    mode,
+    workers,
+    runs: [] as Manifest['runs'],
+  };
+  const previous = opts.resume ? readManifest(mPath) : undefined;
+  const runs = [...(previous?.runs ?? []), { startedAt, resumedFrom: present, wallMs: 0, peakRssMB: 0, status: 'running' }];
+  writeManifest(mPath, { ...base, runs, status: 'running', file: null });
+  opts.onStart?.({ total, present, mode, workers });
+
+  let written = 0;
+  const write = (rec: EpisodeRecord) => {
+    writer.write(rec);
+    written += 1;
+    opts.onProgress?.(present + written, total);
+  };
+  try {
+    if (workers > 0) await runInWorkers(cfg, plan, workers, write);
+    else await runInProcess(cfg, plan, opts.concurrency ?? cfg.concurrency ?? 4, opts.llm, write);
+  } finally {
+    writer.close();
+  }
+  const file: FileStats = await scanOutput(opts.out, planEpisodes(cfg, shard));
+  const wallMs = Math.round(performance.now() - t0);
+  const peakRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
+  const last = runs[runs.length - 1] as Manifest['runs'][number];
+  last.wallMs = wallMs;
+  last.peakRssMB = peakRssMB;
+  last.status = file.episodes === total ? 'complete' : 'incomplete';
+  const manifest: Manifest = { ...base, runs, status: file.episodes === total ? 'complete' : 'incomplete', file };
+  writeManifest(mPath, manifest);
+  return { manifest, manifestPath: mPath, resumed: present, written, mode, workers, wallMs, peakRssMB };
+}
+
+/**
+ * Checks that the existing file is the start of this plan and consumes those episodes from `plan`.
+ * Returns how many are present.
+ */
+async function verifyPrefix(path: string, plan: Generator<PlannedEpisode>): Promise<number> {
+  let n = 0;
+  for await (const line of readJsonl(path)) {
+    const expected = plan.next();
+    const key = line.value?.key;
+    if (line.error !== undefined || typeof key !== 'string') {
+      throw new ConfigError(`--resume: line ${line.lineNo} of ${path} is not an episode record; use a new --out`);
+    }
+    if (expected.done || expected.value.key !== key) {
+      throw new ConfigError(
+        `--resume: line ${line.lineNo} of ${path} is '${key}' but this config expects '${expected.done ? '(end of plan)' : expected.value.key}'; use a new --out`,
+      );
+    }
+    n += 1;
+  }
+  return n;
+}
+
+/**
+ * Starts a generate worker. From built JS it is `worker.js`; from source (tsx, vitest) the worker
+ * is TypeScript, and a worker does not inherit tsx's loader reliably through `execArgv`, so a
+ * two-line bootstrap registers tsx's ESM hooks inside the worker before importing `worker.ts`.
+ */
+function startWorker(config: GenerateConfig): Worker {
+  const here = import.meta.url;
+  if (!here.endsWith('.ts')) return new Worker(new URL('./worker.js', here), { workerData: { config } });
+  // The package's ESM build of the API (require.resolve would pick the CJS one).
+  const tsxRoot = dirname(createRequire(here).resolve('tsx/package.json'));
+  const api = pathToFileURL(join(tsxRoot, 'dist', 'esm', 'api', 'index.mjs')).href;
+  const entry = new URL('./worker.ts', here).href;
+  const bootstrap = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(bootstrap, { eval: true, workerData: { config } });
+}
+
+/**
+ * Feeds planned episodes to `n` workers (two in flight each, so none idles between tasks) and
+ * writes their records in plan order. Dispatch stops while the reorder buffer is full, which
+ * bounds memory by the window, not the run.
+ */
+async function runInWorkers(
+  cfg: GenerateConfig,
+  plan: Generator<PlannedEpisode>,
+  n: number,
+  write: (rec: EpisodeRecord) => void,
+): Promise<void> {
+  const pool = Array.from({ length: n }, () => startWorker(cfg));
+  const window = Math.max(64, n * 16);
+  const buffer = new Map<number, string>();
+  let nextPos = 0; // position (within this run) of the next record to write
+  let dispatched = 0;
+  let finished = false;
+  const inFlight = new Map<Worker, number>();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let failed = false;
+      const fail = (err: Error) => {
+        if (failed) return;
+        failed = true;
+        reject(err);
+      };
+      const feed = (w: Worker) => {
+        while (!finished && (inFlight.get(w) ?? 0) < 2 && dispatched - nextPos < window) {
+          const next = plan.next();
+          if (next.done) {
+            finished = true;
+            break;
+          }
+          const task: WorkerTask = { type: 'run', pos: dispatched, job: next.value.job, seed: next.value.seed, key: next.value.key };
+          dispatched += 1;
+          inFlight.set(w, (inFlight.get(w) ?? 0) + 1);
+          w.postMessage(task);
+        }
+      };
+      const maybeDone = () => {
+        if (finished && nextPos === dispatched) resolve();
+      };
+      for (const w of pool) {
+        w.on('message', (msg: WorkerReply) => {
+          inFlight.set(w, (inFlight.get(w) ?? 1) - 1);
+          if (msg.type === 'failed') {
+            fail(new Error(`episode ${msg.pos} failed in a worker: ${msg.message}`));
+            return;
+          }
+          buffer.set(msg.pos, msg.line);
+          while (buffer.has(nextPos)) {
+            const line = buffer.get(nextPos) as string;
+            buffer.delete(nextPos);
+            nextPos += 1;
+            write(JSON.parse(line) as EpisodeRecord);
+          }
+          for (const other of pool) feed(other);
+          maybeDone();
+        });
+        w.on('error', (e) => fail(e));
+        w.on('exit', (code) => {
+          if (!finished || nextPos < dispatched) fail(new Error(`a generate worker exited (code ${code}) before the run ended`));
+        });
+      }
+      for (const w of pool) feed(w);
+      maybeDone();
+    });
+  } finally {
+    await Promise.all(pool.map((w) => w.terminate()));
+  }
+}
+
+/** LLM-bound episodes: one process, `concurrency` episodes in flight, planned in bounded chunks. */
+async function runInProcess(
+  cfg: GenerateConfig,
+  plan: Generator<PlannedEpisode>,
+  concurrency: number,
+  llm: LlmProvider | undefined,
+  write: (rec: EpisodeRecord) => void,
+): Promise<void> {
+  const chunkSize = Math.max(256, concurrency * 8);
+  for (;;) {
+    const chunk: EpisodeJob[] = [];
+    const jobOf: number[] = [];
+    for (let i = 0; i < chunkSize; i++) {
+      const next = plan.next();
+      if (next.done) break;
+      const job = cfg.jobs[next.value.job];
+      if (!job) continue;
+      chunk.push({ key: next.value.key, envId: job.env, seed: next.value.seed, agent: job.agent });
+      jobOf.push(next.value.job);
+    }
+    if (chunk.length === 0) return;
+    // Jobs differ in kwargs/simulator, so each chunk is split into runs of the same job.
+    let i = 0;
+    while (i < chunk.length) {
+      const j = jobOf[i] as number;
+      let k = i;
+      while (k < chunk.length && jobOf[k] === j) k += 1;
+      const job = cfg.jobs[j];
+      if (!job) break;
+      const res = await runJobs(chunk.slice(i, k), {
+        concurrency,
+        makeOptions: { kwargs: job.kwargs, simulator: simulatorOf(job), llm, maxEpisodeSteps: job.maxEpisodeSteps },
+        agentLlm: llm,
+        onRecord: (rec) => write(rec),
+        shouldStop: (rec) => (rec.error && /unreachable|connection|endpoint/i.test(rec.error.type) ? rec.error.message : undefined),
+      });
+      if (res.stoppedBecause) throw new Error(`stopped: ${res.stoppedBecause}; rerun with --resume to finish`);
+      i = k;
+    }
+  }
+}
