@@ -8,6 +8,7 @@ import '../envs/index.js';
 import '../agents/index.js';
 import { DIALOGYM_VERSION } from '../core/version.js';
 import { runCli } from './run.js';
+import * as generateCmd from './commands/generate.js';
 import * as graph from './commands/graph.js';
 import * as importCmd from './commands/import.js';
 import * as list from './commands/list.js';
@@ -26,6 +27,7 @@ const commands: { register(program: Command): void }[] = [
   validateCmd,
   graph,
   start,
+  generateCmd,
 ];
 
 const program = new Command('dialogym')
