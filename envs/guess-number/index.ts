@@ -14,6 +14,7 @@ import type { Rng } from '../../core/rng.js';
 import type { JsonSchema } from '../../core/schema.js';
 import type { TranscriptEntry } from '../../core/types.js';
 import type { SimulatorContext, UserSimulator } from '../../simulators/types.js';
+import { LlmUserSimulator } from '../../simulators/llm-simulator.js';
 import type { Agent } from '../../agents/types.js';
 
 export interface GuessScenario {
@@ -85,6 +86,35 @@ class ScriptedGuessUser implements UserSimulator<UserInput, GuessTurn> {
   setState(): void {}
 }
 
+/** The LLM-played user: the secret in the system prompt, the agent's questions as its chat input. */
+function llmGuessUser(ctx: SimulatorContext<GuessScenario>): UserSimulator<UserInput, GuessTurn> {
+  const { secret, lo, hi } = ctx.scenario;
+  return new LlmUserSimulator<UserInput, GuessTurn>(ctx, {
+    turnSchema,
+    schemaName: 'guess_number_turn',
+    systemPrompt:
+      `You are the user in a number-guessing game. Your secret number is ${secret}, an integer from ${lo} to ${hi}. ` +
+      'The assistant asks yes/no questions about it. Answer truthfully and briefly, and do not reveal the number. ' +
+      'Reply with JSON: "utterance" is what you say; "answer" is "yes" or "no", or "unknown" when the question ' +
+      'is not a yes/no question about the number, or "greeting" for your opening line only.',
+    toMessages: (input) =>
+      input.kind === 'greet'
+        ? [{ role: 'user', content: `(The game starts: greet the player and tell them the range ${lo} to ${hi}.)` }]
+        : [{ role: 'user', content: input.text }],
+    requestSchema: (input) => ({
+      ...turnSchema,
+      properties: {
+        ...turnSchema.properties,
+        answer: input.kind === 'greet' ? { enum: ['greeting'] } : { enum: ['yes', 'no', 'unknown'] },
+      },
+    }),
+    check: (turn, input) => {
+      if (input.kind === 'greet') return turn.answer === 'greeting' ? null : 'the opening line must have answer "greeting"';
+      return turn.answer === 'greeting' ? 'answer "greeting" is only for the opening line' : null;
+    },
+  });
+}
+
 export interface GuessContext extends BaseContext {
   scenario: GuessScenario;
   transcript: TranscriptEntry[];
@@ -106,7 +136,10 @@ export const definition = defineEnv<GuessScenario, GuessContext>({
     const hi = Number(kwargs.hi);
     return { lo, hi, secret: rng.int(lo, hi) };
   },
-  simulators: { scripted: (ctx) => new ScriptedGuessUser(ctx as SimulatorContext<GuessScenario>) },
+  simulators: {
+    scripted: (ctx) => new ScriptedGuessUser(ctx as SimulatorContext<GuessScenario>),
+    llm: (ctx) => llmGuessUser(ctx as SimulatorContext<GuessScenario>),
+  },
   createMachine: (deps) =>
     setup({
       types: {} as { context: GuessContext; events: GuessEvent; input: { scenario: GuessScenario } },
