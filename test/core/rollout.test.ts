@@ -58,7 +58,11 @@ describe('runJobs', () => {
     const run = async (concurrency: number) => {
       const keys: string[] = [];
       const summary = new RunSummary();
-      await runJobs(jobs, { concurrency, onRecord: (r) => (keys.push(r.key), summary.add(r)) });
+      await runJobs(jobs, { concurrency, onRecord: (r) => {
+          keys.push(r.key);
+          summary.add(r);
+        },
+      });
       return { keys, mean: summary.meanReturn, n: summary.episodes };
     };
     const one = await run(1);
