@@ -9,14 +9,17 @@ import '../agents/index.js';
 import { DIALOGYM_VERSION } from '../core/version.js';
 import { runCli } from './run.js';
 import * as generateCmd from './commands/generate.js';
+import * as evalCmd from './commands/eval.js';
 import * as graph from './commands/graph.js';
 import * as importCmd from './commands/import.js';
+import * as leaderboard from './commands/leaderboard.js';
 import * as list from './commands/list.js';
 import * as play from './commands/play.js';
 import * as replay from './commands/replay.js';
 import * as rollout from './commands/rollout.js';
 import * as start from './commands/start.js';
 import * as validateCmd from './commands/validate.js';
+import * as verify from './commands/verify.js';
 
 const commands: { register(program: Command): void }[] = [
   list,
@@ -28,6 +31,9 @@ const commands: { register(program: Command): void }[] = [
   graph,
   start,
   generateCmd,
+  evalCmd,
+  leaderboard,
+  verify,
 ];
 
 const program = new Command('dialogym')

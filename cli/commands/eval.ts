@@ -1,0 +1,97 @@
+import type { Command } from 'commander';
+import { ConfigError } from '../../core/errors.js';
+import { getRegistration } from '../../core/registry.js';
+import { evaluate, resolveEnvIds } from '../../eval/evaluate.js';
+import { REFERENCE_EPISODES, updateReferences } from '../../eval/references.js';
+import { type Results, writeResults } from '../../eval/results.js';
+import { parseSplit } from '../../eval/splits.js';
+import { progressBar } from '../progress.js';
+import { positiveInt } from '../run.js';
+
+interface EvalFlags {
+  agent: string;
+  env: string;
+  episodes: number;
+  split: string;
+  trials: number;
+  sim: string;
+  concurrency: number;
+  out?: string;
+  updateReferences?: boolean;
+}
+
+function fmt(x: number | null | undefined, d = 1): string {
+  return typeof x === 'number' && Number.isFinite(x) ? x.toFixed(d) : '—';
+}
+
+/** One line per env: the numbers a reader looks at first. */
+export function summaryLines(results: Omit<Results, 'records'>): string[] {
+  return results.envs.map((e) => {
+    const m = e.metrics;
+    const norm = e.normalized ? `${fmt(e.normalized.score)} [${fmt(e.normalized.ci.lo)}, ${fmt(e.normalized.ci.hi)}]` : '—';
+    const passK = Object.entries(m.passK)
+      .map(([k, v]) => `pass^${k} ${v.toFixed(2)}`)
+      .join(' ');
+    return (
+      `${e.envId.padEnd(22)} score ${norm.padEnd(22)} return ${fmt(m.meanReturn, 3)} [${fmt(m.returnCI.lo, 3)}, ${fmt(m.returnCI.hi, 3)}]` +
+      `  success ${fmt(100 * m.successRate)} %  ${passK}  turns ${fmt(m.meanTurns)}  invalid ${fmt(100 * m.invalidActionRate)} %` +
+      `  tokens ${m.tokens.total}  ${(e.elapsedMs / 1000).toFixed(1)} s`
+    );
+  });
+}
+
+export function register(program: Command): void {
+  program
+    .command('eval')
+    .description('Evaluate an agent on the fixed seed split of one or all environments and write a results file')
+    .option('--agent <name>', 'agent: random, expert, llm, or an env-specific one', 'random')
+    .option('--env <id|all>', "environment id, a comma-separated list, or 'all' (every env not tagged test)", 'all')
+    .option('--episodes <n>', 'tasks (seeds of the split) per environment', positiveInt('--episodes'), 100)
+    .option('--split <name>', 'seed split: dev (public) or test', 'dev')
+    .option('--trials <k>', 'trials per task, for pass^k', positiveInt('--trials'), 1)
+    .option('--sim <kind>', 'user simulator: scripted or llm', 'scripted')
+    .option('--concurrency <n>', 'episodes in flight at once', positiveInt('--concurrency'), 4)
+    .option('--out <file>', 'results file (JSON); the episodes go to <file minus .json>.episodes.jsonl next to it')
+    .option(
+      '--update-references',
+      `recompute eval/references.json (random and expert, ${REFERENCE_EPISODES} episodes, both splits) for --env`,
+    )
+    .action(async (flags: EvalFlags) => {
+      const envIds = resolveEnvIds(flags.env);
+      if (envIds.length === 0) throw new ConfigError(`--env ${flags.env} names no environment`);
+      for (const id of envIds) getRegistration(id);
+      const command = `dialogym ${process.argv.slice(2).join(' ')}`;
+      if (flags.updateReferences) {
+        await updateReferences(envIds, {
+          command,
+          concurrency: flags.concurrency,
+          log: (l) => process.stdout.write(`${l}\n`),
+        });
+        process.stdout.write('wrote eval/references.json\n');
+        return;
+      }
+      if (!flags.out) throw new ConfigError('--out <results.json> is required');
+      if (!flags.out.endsWith('.json')) throw new ConfigError(`--out must name a .json file, got '${flags.out}'`);
+      const split = parseSplit(flags.split);
+      if (flags.sim !== 'scripted' || flags.agent === 'llm') {
+        throw new ConfigError(`--sim ${flags.sim} / --agent ${flags.agent} need an LLM endpoint, which this build of eval does not configure`);
+      }
+      const bar = progressBar(envIds.length * flags.episodes * flags.trials, `eval ${flags.agent}`);
+      const { results, records } = await evaluate({
+        agent: flags.agent,
+        envIds,
+        split,
+        episodes: flags.episodes,
+        trials: flags.trials,
+        simulator: { kind: flags.sim },
+        concurrency: flags.concurrency,
+        command,
+        log: (l) => process.stderr.write(`${l}\n`),
+        onEpisode: () => bar.tick(),
+      });
+      bar.stop();
+      const full = writeResults(flags.out, results, records);
+      for (const line of summaryLines(results)) process.stdout.write(`${line}\n`);
+      process.stdout.write(`wrote ${flags.out} and ${full.records.file} (${full.records.count} episodes)\n`);
+    });
+}

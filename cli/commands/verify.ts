@@ -1,0 +1,55 @@
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { loadResults } from '../../eval/results.js';
+import { verifyResults } from '../../eval/verify.js';
+import { nonNegativeInt } from '../run.js';
+
+interface VerifyFlags {
+  sample: string;
+  seed: number;
+  rerunAgent?: boolean;
+  json?: boolean;
+}
+
+function sampleSize(v: string): number {
+  if (v === 'all') return Number.POSITIVE_INFINITY;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`--sample must be a positive integer or 'all', got '${v}'`);
+  return n;
+}
+
+export function register(program: Command): void {
+  program
+    .command('verify')
+    .description("Check a results file: integrity, seeds, metrics, and re-run a sample of its episodes from their records")
+    .argument('<results>', 'results file written by dialogym eval')
+    .option('--sample <n|all>', 'episodes to re-run per environment', '20')
+    .option('--seed <n>', 'seed of the sample choice', nonNegativeInt('--seed'), 0)
+    .option('--rerun-agent', "also re-create the agent and re-run it on the same seeds (deterministic or cached agents)")
+    .option('--json', 'print the full report as JSON')
+    .action(async (path: string, flags: VerifyFlags) => {
+      const loaded = await loadResults(path);
+      const report = await verifyResults(loaded, {
+        samplePerEnv: sampleSize(flags.sample),
+        seed: flags.seed,
+        rerunAgent: Boolean(flags.rerunAgent),
+      });
+      if (flags.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      else {
+        for (const p of report.problems) process.stdout.write(`problem: ${p}\n`);
+        for (const c of report.episodes) {
+          if (c.reproduced && c.agentReproduced !== false) continue;
+          const d = c.difference ?? c.agentDifference;
+          const which = c.reproduced ? 'agent re-run differs' : 'replay differs';
+          process.stdout.write(
+            `not reproduced: ${c.key}: ${which} at ${d?.path}: recorded ${JSON.stringify(d?.recorded)?.slice(0, 120)}, re-run ${JSON.stringify(d?.replayed)?.slice(0, 120)}\n`,
+          );
+        }
+        const pct = report.replayed ? ((100 * report.reproduced) / report.replayed).toFixed(1) : '—';
+        process.stdout.write(
+          `${report.ok ? 'VERIFIED' : 'NOT VERIFIED'}: ${report.reproduced}/${report.replayed} sampled episodes reproduced (${pct} %), ${report.problems.length} problem(s)\n`,
+        );
+      }
+      if (!report.ok) process.exitCode = 1;
+    });
+}

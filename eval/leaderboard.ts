@@ -1,0 +1,280 @@
+/**
+ * Builds the leaderboard from results files: one entry per results file (an agent on a split with a
+ * simulator kind), one cell per env with the normalized score and its CI, plus a few sample
+ * episodes per cell for the transcript viewer. Writes `leaderboard.json`, `leaderboard.md` and the
+ * static site (`index.html`, see site.ts).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import type { EpisodeRecord } from '../core/record.js';
+import type { Json } from '../core/types.js';
+import { DIALOGYM_VERSION } from '../core/version.js';
+import { episodeSuccess, type EnvMetrics } from './metrics.js';
+import type { NormalizedScore, UsedReference } from './references.js';
+import type { LoadedResults } from './results.js';
+import { renderSite } from './site.js';
+import { mean, round } from './stats.js';
+
+export interface LeaderboardCell {
+  normalized: NormalizedScore | null;
+  meanReturn: number;
+  returnCI: { lo: number; hi: number };
+  successRate: number;
+  successCI: { lo: number; hi: number };
+  passK: Record<string, number>;
+  meanTurns: number;
+  invalidActionRate: number;
+  errorRate: number;
+  tokens: number;
+  cost: number | null;
+  episodes: number;
+  trials: number;
+  envVersion: string;
+  reference: UsedReference | null;
+  referenceNote: string | null;
+}
+
+export interface SampleEpisode {
+  key: string;
+  seed: number;
+  success: boolean;
+  instructions: string;
+  initialText: string;
+  turns: Array<{
+    action: string;
+    observation: string;
+    reward: number;
+    rewardComponents: Record<string, number>;
+    simulatorTurns: Json[];
+    invalidAction: string | null;
+  }>;
+  totals: EpisodeRecord['totals'];
+  termination: EpisodeRecord['termination'];
+  error: EpisodeRecord['error'];
+  scenario: Json;
+}
+
+export interface LeaderboardEntry {
+  id: string;
+  agent: string;
+  agentId: string;
+  simulator: string;
+  split: string;
+  splitVersion: string;
+  dialogymVersion: string;
+  source: string;
+  createdAt: string;
+  /** Mean normalized score over the envs that have one; null when none has. */
+  overall: number | null;
+  /** Envs that the overall averages over. */
+  overallEnvs: number;
+  cells: Record<string, LeaderboardCell>;
+}
+
+export interface LeaderboardData {
+  dialogymVersion: string;
+  generatedAt: string;
+  envs: string[];
+  entries: LeaderboardEntry[];
+  /** entry id → env id → sample episodes. */
+  samples: Record<string, Record<string, SampleEpisode[]>>;
+  notes: string[];
+}
+
+function cellOf(m: EnvMetrics, env: LoadedResults['results']['envs'][number]): LeaderboardCell {
+  return {
+    normalized: env.normalized,
+    meanReturn: m.meanReturn,
+    returnCI: m.returnCI,
+    successRate: m.successRate,
+    successCI: m.successCI,
+    passK: m.passK,
+    meanTurns: m.meanTurns,
+    invalidActionRate: m.invalidActionRate,
+    errorRate: m.errorRate,
+    tokens: m.tokens.total,
+    cost: m.cost,
+    episodes: m.episodes,
+    trials: m.trials,
+    envVersion: env.envVersion,
+    reference: env.reference,
+    referenceNote: env.referenceNote,
+  };
+}
+
+/** A success, a failure, then the earliest remaining first trials, up to `n`. */
+export function pickSamples(records: readonly EpisodeRecord[], n: number): EpisodeRecord[] {
+  const first = records.filter((r) => ((r.source as { eval?: { trial?: number } } | null)?.eval?.trial ?? 0) === 0);
+  const pool = first.length ? first : [...records];
+  const out: EpisodeRecord[] = [];
+  const ok = pool.find((r) => episodeSuccess(r).success);
+  const bad = pool.find((r) => !episodeSuccess(r).success);
+  for (const r of [ok, bad, ...pool]) {
+    if (out.length >= n) break;
+    if (r && !out.includes(r)) out.push(r);
+  }
+  return out;
+}
+
+function sampleOf(r: EpisodeRecord): SampleEpisode {
+  return {
+    key: r.key,
+    seed: r.seed,
+    success: episodeSuccess(r).success,
+    instructions: r.initialObservation.instructions,
+    initialText: r.initialObservation.text,
+    turns: r.turns.map((t) => ({
+      action: t.action,
+      observation: t.observation,
+      reward: t.reward,
+      rewardComponents: t.rewardComponents,
+      simulatorTurns: t.simulatorTurns,
+      invalidAction: t.invalidAction?.reason ?? null,
+    })),
+    totals: r.totals,
+    termination: r.termination,
+    error: r.error,
+    scenario: r.scenario,
+  };
+}
+
+export function buildLeaderboard(
+  inputs: readonly LoadedResults[],
+  opts: { samplesPerCell?: number; now?: Date; baseDir?: string } = {},
+): LeaderboardData {
+  const envs = new Set<string>();
+  const entries: LeaderboardEntry[] = [];
+  const samples: LeaderboardData['samples'] = {};
+  const notes: string[] = [];
+  const used = new Map<string, number>();
+  for (const input of inputs) {
+    const r = input.results;
+    const base = `${r.agent.name} · ${r.split.name} · ${r.simulator.kind}`;
+    const count = (used.get(base) ?? 0) + 1;
+    used.set(base, count);
+    const id = count === 1 ? base : `${base} (${count})`;
+    const cells: Record<string, LeaderboardCell> = {};
+    samples[id] = {};
+    for (const env of r.envs) {
+      envs.add(env.envId);
+      cells[env.envId] = cellOf(env.metrics, env);
+      const recs = input.records.filter((x) => x.env.id === env.envId);
+      (samples[id] as Record<string, SampleEpisode[]>)[env.envId] = pickSamples(recs, opts.samplesPerCell ?? 3).map(sampleOf);
+    }
+    for (const p of input.problems) notes.push(`${input.path}: ${p}`);
+    const scores = Object.values(cells)
+      .map((c) => c.normalized?.score)
+      .filter((x): x is number => typeof x === 'number');
+    entries.push({
+      id,
+      agent: r.agent.name,
+      agentId: r.agent.id,
+      simulator: r.simulator.kind,
+      split: r.split.name,
+      splitVersion: r.split.version,
+      dialogymVersion: r.dialogymVersion,
+      source: opts.baseDir ? relative(opts.baseDir, resolve(input.path)) : input.path,
+      createdAt: r.createdAt,
+      overall: scores.length ? round(mean(scores), 3) : null,
+      overallEnvs: scores.length,
+      cells,
+    });
+  }
+  entries.sort((a, b) => (b.overall ?? Number.NEGATIVE_INFINITY) - (a.overall ?? Number.NEGATIVE_INFINITY) || a.id.localeCompare(b.id));
+  const splitVersions = new Set(entries.map((e) => e.splitVersion));
+  if (splitVersions.size > 1) notes.push(`entries use different split versions (${[...splitVersions].join(', ')}): their scores are not comparable`);
+  return {
+    dialogymVersion: DIALOGYM_VERSION,
+    generatedAt: (opts.now ?? new Date()).toISOString(),
+    envs: [...envs].sort(),
+    entries,
+    samples,
+    notes,
+  };
+}
+
+function fmt(x: number | null | undefined, digits = 1): string {
+  return typeof x === 'number' && Number.isFinite(x) ? x.toFixed(digits) : '—';
+}
+
+/** Markdown cells must not break the table: escape pipes and drop newlines. */
+function mdText(s: string): string {
+  return s.replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
+}
+
+export function cellText(c: LeaderboardCell | undefined): string {
+  if (!c) return '—';
+  if (!c.normalized) return `(return ${fmt(c.meanReturn, 3)})`;
+  return `${fmt(c.normalized.score)} [${fmt(c.normalized.ci.lo)}, ${fmt(c.normalized.ci.hi)}]`;
+}
+
+export function renderMarkdown(data: LeaderboardData): string {
+  const lines: string[] = [];
+  lines.push('# dialogym leaderboard', '');
+  lines.push(
+    'Normalized score per environment (0 = random agent, 100 = expert agent on the same split) with its 95 % bootstrap CI; ' +
+      '"Overall" is the mean over the environments that have a score.',
+    '',
+  );
+  const head = ['Agent', 'Split', 'Simulator', 'Overall', ...data.envs];
+  lines.push(`| ${head.map(mdText).join(' | ')} |`);
+  lines.push(`| ${head.map((_, i) => (i >= 3 ? '---:' : '---')).join(' | ')} |`);
+  for (const e of data.entries) {
+    const row = [e.agent, e.split, e.simulator, fmt(e.overall), ...data.envs.map((env) => cellText(e.cells[env]))];
+    lines.push(`| ${row.map(mdText).join(' | ')} |`);
+  }
+  lines.push('', '## Details', '');
+  const dh = ['Agent', 'Split', 'Env', 'Mean return [95 % CI]', 'Success', 'pass^k', 'Turns', 'Invalid', 'Tokens', 'Episodes'];
+  lines.push(`| ${dh.join(' | ')} |`, `| ${dh.map(() => '---').join(' | ')} |`);
+  for (const e of data.entries) {
+    for (const env of data.envs) {
+      const c = e.cells[env];
+      if (!c) continue;
+      const passK = Object.entries(c.passK)
+        .map(([k, v]) => `${k}:${v.toFixed(2)}`)
+        .join(' ');
+      lines.push(
+        `| ${[
+          e.agent,
+          e.split,
+          env,
+          `${fmt(c.meanReturn, 3)} [${fmt(c.returnCI.lo, 3)}, ${fmt(c.returnCI.hi, 3)}]`,
+          `${(c.successRate * 100).toFixed(1)} %`,
+          passK,
+          fmt(c.meanTurns),
+          `${(c.invalidActionRate * 100).toFixed(1)} %`,
+          String(c.tokens),
+          `${c.episodes / c.trials}×${c.trials}`,
+        ]
+          .map(mdText)
+          .join(' | ')} |`,
+      );
+    }
+  }
+  if (data.notes.length) {
+    lines.push('', '## Notes', '');
+    for (const n of data.notes) lines.push(`- ${mdText(n)}`);
+  }
+  lines.push('', `Generated by dialogym ${data.dialogymVersion} at ${data.generatedAt}.`, '');
+  return lines.join('\n');
+}
+
+/** Plain-text table for the terminal. */
+export function renderTextTable(data: LeaderboardData): string {
+  const head = ['Agent', 'Split', 'Overall', ...data.envs];
+  const rows = data.entries.map((e) => [e.agent, e.split, fmt(e.overall), ...data.envs.map((env) => cellText(e.cells[env]))]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join('  ');
+  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+export function writeLeaderboard(data: LeaderboardData, outDir: string): { html: string; md: string; json: string } {
+  mkdirSync(outDir, { recursive: true });
+  const json = join(outDir, 'leaderboard.json');
+  const md = join(outDir, 'leaderboard.md');
+  const html = join(outDir, 'index.html');
+  writeFileSync(json, `${JSON.stringify(data, null, 2)}\n`);
+  writeFileSync(md, renderMarkdown(data));
+  writeFileSync(html, renderSite(data));
+  return { html, md, json };
+}

@@ -1,0 +1,117 @@
+/**
+ * Runs an agent on the seeds of a split: one job per task (seed), `trials` episodes per task.
+ *
+ * Trial 0 of a task plays the task seed; later trials replay the same scenario with fresh simulator
+ * and agent randomness (see `trialSeed`). Jobs run concurrently, each with its own env and agent
+ * instances, and results are put back in task order, so the output does not depend on scheduling.
+ */
+import pLimit from 'p-limit';
+import { createAgent } from '../agents/registry.js';
+import { ConfigError } from '../core/errors.js';
+import type { EpisodeRecord } from '../core/record.js';
+import { getRegistration, make } from '../core/registry.js';
+import { runEpisode } from '../core/rollout.js';
+import type { Json, SimulatorConfig } from '../core/types.js';
+import type { LlmProvider } from '../simulators/types.js';
+import { SPLIT_VERSION, type SplitName, splitSeeds, trialSeed } from './splits.js';
+
+export interface EvalRunOptions {
+  agent: string;
+  envId: string;
+  split: SplitName;
+  episodes: number;
+  trials: number;
+  simulator: SimulatorConfig;
+  /** Provider for LLM simulators. */
+  simulatorLlm?: LlmProvider;
+  /** Provider for LLM agents. */
+  agentLlm?: LlmProvider;
+  concurrency?: number;
+  /** Called after each finished episode. */
+  onEpisode?: (rec: EpisodeRecord) => void;
+}
+
+export interface EnvRun {
+  envId: string;
+  envVersion: string;
+  kwargs: Record<string, Json>;
+  maxEpisodeSteps: number | null;
+  /** Task seeds, in split order. */
+  seeds: number[];
+  /** Records in (task, trial) order. */
+  records: EpisodeRecord[];
+  /** Elapsed time of the whole run for this env (ms; depends on the machine). */
+  elapsedMs: number;
+}
+
+/** Source field of an eval episode: enough to place it back in its split. */
+export interface EvalSource {
+  eval: { split: SplitName; splitVersion: string; index: number; trial: number };
+  task: number;
+}
+
+export async function runEnvEval(opts: EvalRunOptions): Promise<EnvRun> {
+  if (!Number.isInteger(opts.trials) || opts.trials < 1) throw new ConfigError(`--trials must be a positive integer, got ${opts.trials}`);
+  if (!Number.isInteger(opts.episodes) || opts.episodes < 1) {
+    throw new ConfigError(`--episodes must be a positive integer, got ${opts.episodes}`);
+  }
+  const reg = getRegistration(opts.envId);
+  const kinds = reg.simulatorKinds ?? ['scripted'];
+  if (!kinds.includes(opts.simulator.kind)) {
+    throw new ConfigError(`${opts.envId} has no '${opts.simulator.kind}' simulator (available: ${kinds.join(', ')})`);
+  }
+  // Fail on an unknown agent before starting any work.
+  createAgent(opts.agent, { envId: opts.envId, llm: opts.agentLlm }).close?.();
+  const seeds = splitSeeds(opts.envId, opts.split, opts.episodes);
+  const probe = make(opts.envId, { simulator: opts.simulator, llm: opts.simulatorLlm });
+  const spec = probe.spec;
+  await probe.close();
+  const limit = pLimit(Math.max(1, opts.concurrency ?? 4));
+  const started = performance.now();
+  const perTask = await Promise.all(
+    seeds.map((taskSeed, index) => limit(() => runTask(opts, taskSeed, index))),
+  );
+  return {
+    envId: opts.envId,
+    envVersion: spec.version,
+    kwargs: structuredClone(spec.kwargs),
+    maxEpisodeSteps: spec.maxEpisodeSteps ?? null,
+    seeds,
+    records: perTask.flat(),
+    elapsedMs: Math.round(performance.now() - started),
+  };
+}
+
+async function runTask(opts: EvalRunOptions, taskSeed: number, index: number): Promise<EpisodeRecord[]> {
+  const env = make(opts.envId, { simulator: opts.simulator, llm: opts.simulatorLlm });
+  const out: EpisodeRecord[] = [];
+  try {
+    let scenario: Json | undefined;
+    for (let trial = 0; trial < opts.trials; trial++) {
+      const agent = createAgent(opts.agent, { envId: opts.envId, llm: opts.agentLlm });
+      const source: EvalSource = {
+        eval: { split: opts.split, splitVersion: SPLIT_VERSION, index, trial },
+        task: taskSeed,
+      };
+      try {
+        const rec = await runEpisode({
+          env,
+          agent,
+          seed: trialSeed(taskSeed, trial),
+          key: `${opts.envId}/${opts.agent}/${opts.split}/${index}/${trial}`,
+          scenario,
+          source,
+          maxSteps: (env.spec.maxEpisodeSteps ?? 1000) + 1,
+        });
+        if (trial === 0) scenario = rec.scenario;
+        out.push(rec);
+        opts.onEpisode?.(rec);
+      } finally {
+        await agent.close?.();
+      }
+    }
+  } finally {
+    await env.close();
+  }
+  return out;
+}
