@@ -1,2 +1,4 @@
 /** Importing this module registers every built-in environment. */
 import './guess-number/index.js';
+import './clarify-search/index.js';
+import './persuasion/index.js';

@@ -1,0 +1,169 @@
+/**
+ * Lexical text tools shared by the clarification envs, their simulators and agents: tokenising in
+ * the style of the ClariQ corpus (lower case, apostrophes dropped so "obama's" → "obamas"), a light
+ * suffix stemmer, stop words, BM25 ranking, token F1 and the yes / no / other polarity of an answer.
+ *
+ * Everything here is pure and deterministic; indexes are built once and only read afterwards.
+ */
+
+const STOP = new Set(
+  (
+    'a an the and or but if of to in on at for from by with about as into over under than then so ' +
+    'is are was were be been being am do does did doing have has had having will would shall should can could may might must ' +
+    'i me my mine we us our you your yours he him his she her it its they them their this that these those there here ' +
+    'what which who whom whose when where why how all any some no not nor only just also very too more most much many ' +
+    'such own same other another each both few s t don dont im ive id youre its thats whats ' +
+    'yes yeah yep ok okay please thanks thank like want wanted wants need needs know looking look find tell ' +
+    'interested interest information info specific specifically particular particularly something anything things thing ' +
+    'get give see learn learning searching search would like kind type sort really one ones'
+  ).split(/\s+/),
+);
+
+/** Lower-cased word tokens; apostrophes are removed inside words as ClariQ's answers do. */
+export function tokenize(text: string): string[] {
+  return text
+    .toLowerCase()
+    .replace(/['’`]/g, '')
+    .split(/[^a-z0-9]+/)
+    .filter((t) => t.length > 0);
+}
+
+/** A light, deterministic suffix stripper (plural, -ing, -ed, -ly); enough to match "remedies" to "remedy". */
+export function stem(word: string): string {
+  let w = word;
+  if (w.length > 4 && w.endsWith('ies')) w = `${w.slice(0, -3)}y`;
+  else if (w.length > 4 && w.endsWith('sses')) w = w.slice(0, -2);
+  else if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss') && !w.endsWith('us') && !w.endsWith('is')) w = w.slice(0, -1);
+  if (w.length > 5 && w.endsWith('ing')) w = w.slice(0, -3);
+  else if (w.length > 4 && w.endsWith('ed')) w = w.slice(0, -2);
+  else if (w.length > 5 && w.endsWith('ly')) w = w.slice(0, -2);
+  if (w.length > 4 && w.endsWith('e')) w = w.slice(0, -1);
+  return w;
+}
+
+export function isStopword(token: string): boolean {
+  return STOP.has(token);
+}
+
+/** Stemmed content terms (stop words removed), in order, repetitions kept. */
+export function contentTerms(text: string): string[] {
+  const out: string[] = [];
+  for (const t of tokenize(text)) if (!STOP.has(t)) out.push(stem(t));
+  return out;
+}
+
+export function termSet(text: string): Set<string> {
+  return new Set(contentTerms(text));
+}
+
+/** SQuAD-style token F1 over lower-cased tokens (stop words kept, as in the usual definition). */
+export function tokenF1(predicted: string, reference: string): number {
+  const p = tokenize(predicted);
+  const r = tokenize(reference);
+  if (p.length === 0 || r.length === 0) return p.length === r.length ? 1 : 0;
+  const counts = new Map<string, number>();
+  for (const t of r) counts.set(t, (counts.get(t) ?? 0) + 1);
+  let common = 0;
+  for (const t of p) {
+    const c = counts.get(t) ?? 0;
+    if (c > 0) {
+      common += 1;
+      counts.set(t, c - 1);
+    }
+  }
+  if (common === 0) return 0;
+  const precision = common / p.length;
+  const recall = common / r.length;
+  return (2 * precision * recall) / (precision + recall);
+}
+
+export type Polarity = 'yes' | 'no' | 'other';
+
+const YES = /^(yes|yeah|yea|yep|yup|sure|correct|right|definitely|absolutely|ok|okay|exactly|indeed|of course)\b/;
+const NO = /^(no|nope|nah|not|never|neither)\b/;
+
+/** Polarity of an answer from its opening words, the same rule for human and simulated answers. */
+export function polarityOf(answer: string): Polarity {
+  const a = tokenize(answer).join(' ');
+  if (YES.test(a)) return 'yes';
+  if (NO.test(a)) return 'no';
+  return 'other';
+}
+
+/** Question form: a yes/no question opens with an auxiliary verb; anything else is open. */
+export function isYesNoQuestion(question: string): boolean {
+  const first = tokenize(question)[0] ?? '';
+  return /^(are|is|do|does|did|would|woud|will|can|could|should|have|has|was|were|may|might|shall)$/.test(first);
+}
+
+export interface Bm25Options {
+  k1?: number;
+  b?: number;
+}
+
+/**
+ * BM25 (Robertson & Zaragoza 2009) with the always-positive Lucene idf. Document frequencies come
+ * from a reference collection given at construction (so a topic with three facets still gets
+ * meaningful idf); unseen terms get the idf of a term seen in no document.
+ */
+export class Bm25Stats {
+  readonly n: number;
+  readonly avgLength: number;
+  private readonly df = new Map<string, number>();
+  readonly k1: number;
+  readonly b: number;
+
+  constructor(collection: readonly string[][], opts: Bm25Options = {}) {
+    this.k1 = opts.k1 ?? 1.2;
+    this.b = opts.b ?? 0.75;
+    this.n = collection.length;
+    let total = 0;
+    for (const doc of collection) {
+      total += doc.length;
+      for (const t of new Set(doc)) this.df.set(t, (this.df.get(t) ?? 0) + 1);
+    }
+    this.avgLength = this.n > 0 ? total / this.n : 1;
+  }
+
+  idf(term: string): number {
+    const df = this.df.get(term) ?? 0;
+    return Math.log(1 + (this.n - df + 0.5) / (df + 0.5));
+  }
+
+  /** Score of one document (its terms) for a query (its terms, repetitions collapsed). */
+  score(queryTerms: readonly string[], docTerms: readonly string[]): number {
+    const tf = new Map<string, number>();
+    for (const t of docTerms) tf.set(t, (tf.get(t) ?? 0) + 1);
+    const norm = this.k1 * (1 - this.b + (this.b * docTerms.length) / (this.avgLength || 1));
+    let s = 0;
+    for (const q of new Set(queryTerms)) {
+      const f = tf.get(q);
+      if (!f) continue;
+      s += (this.idf(q) * f * (this.k1 + 1)) / (f + norm);
+    }
+    return s;
+  }
+}
+
+/** Cosine similarity of two term bags weighted by idf (for matching questions to questions). */
+export function idfCosine(a: readonly string[], b: readonly string[], idf: (t: string) => number): number {
+  const va = new Map<string, number>();
+  const vb = new Map<string, number>();
+  for (const t of a) va.set(t, (va.get(t) ?? 0) + 1);
+  for (const t of b) vb.set(t, (vb.get(t) ?? 0) + 1);
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (const [t, c] of va) {
+    const w = c * idf(t);
+    na += w * w;
+    const o = vb.get(t);
+    if (o) dot += w * o * idf(t);
+  }
+  for (const [t, c] of vb) {
+    const w = c * idf(t);
+    nb += w * w;
+  }
+  if (na === 0 || nb === 0) return 0;
+  return dot / Math.sqrt(na * nb);
+}

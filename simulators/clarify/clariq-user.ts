@@ -1,0 +1,208 @@
+/**
+ * The scripted ClariQ user: holds one facet of a search topic in mind and answers clarifying
+ * questions as ClariQ's crowd workers did.
+ *
+ * 1. Grounded: when the question is a near-paraphrase (idf-weighted cosine ≥ `groundingThreshold`, 0.9) to one a
+ *    crowd worker answered for this very facet, it answers with that worker's words.
+ * 2. Generated: otherwise (always, for topics it has never seen) it decides the polarity from the
+ *    question against the facet text alone, and replies in the corpus's style: lower case, no
+ *    punctuation, "no i just want …", "yes i am looking for …", "i want to know …".
+ *
+ * The polarity rule (generated path): an open question (what/which/how …) or an either-or
+ * question gets a direct statement of the facet. A yes/no question is reduced to the content terms
+ * it adds beyond the initial request; it gets "yes" when enough of them (≥ `yesCoverage`) belong
+ * to the facet, otherwise "no" plus the facet. Both thresholds were chosen on ClariQ train only.
+ */
+import type { Rng } from '../../core/rng.js';
+import type { SimulatorConfig } from '../../core/types.js';
+import { type ClariqTopic, loadClariq } from '../../envs/clarify-common/clariq-data.js';
+import { Bm25Stats, contentTerms, idfCosine, isYesNoQuestion, polarityOf, tokenize } from '../../envs/clarify-common/text.js';
+import {
+  type SearchScenario,
+  type SearchTurn,
+  type SearchUserInput,
+  searchTurnSchema,
+} from '../../envs/clarify-common/types.js';
+import type { SimulatorContext, UserSimulator } from '../types.js';
+
+export interface GroundedAnswer {
+  questionId: string;
+  terms: string[];
+  answer: string;
+}
+
+/** Which corpus answers the scripted user may ground on: everything shipped, train topics only, or none. */
+export type Grounding = 'all' | 'train' | 'none';
+
+/**
+ * Read-only lookup from a facet (by id, and by its exact description for scenarios that were
+ * re-keyed) to the crowd answers recorded for it, plus idf statistics of the question bank.
+ */
+export class ClariqAnswerIndex {
+  private readonly byFacet = new Map<string, GroundedAnswer[]>();
+  readonly questionStats: Bm25Stats;
+
+  constructor(topics: readonly ClariqTopic[], questions: Record<string, string>) {
+    this.questionStats = new Bm25Stats(Object.values(questions).map((q) => contentTerms(q)));
+    for (const t of topics) {
+      for (const f of t.facets) {
+        const list: GroundedAnswer[] = [];
+        for (const [qid, answer] of f.qa) {
+          const q = questions[qid];
+          if (q) list.push({ questionId: qid, terms: contentTerms(q), answer });
+        }
+        this.byFacet.set(`id:${f.id}`, list);
+        this.byFacet.set(`desc:${f.desc.trim().toLowerCase()}`, list);
+      }
+    }
+  }
+
+  answersFor(facetId: string, facetDesc: string): GroundedAnswer[] {
+    return this.byFacet.get(`id:${facetId}`) ?? this.byFacet.get(`desc:${facetDesc.trim().toLowerCase()}`) ?? [];
+  }
+}
+
+const indexes = new Map<Grounding, ClariqAnswerIndex>();
+
+/** The shared read-only index for a grounding set, built on first use. */
+export function clariqAnswerIndex(grounding: Grounding): ClariqAnswerIndex {
+  let idx = indexes.get(grounding);
+  if (!idx) {
+    const corpus = loadClariq();
+    const topics = grounding === 'none' ? [] : corpus.topics.filter((t) => grounding === 'all' || t.split === 'train');
+    idx = new ClariqAnswerIndex(topics, corpus.questions);
+    indexes.set(grounding, idx);
+  }
+  return idx;
+}
+
+export interface ClariqAnswerOptions {
+  groundingThreshold: number;
+  yesCoverage: number;
+  /** Leave-one-out evaluation: never ground on this question id. */
+  excludeQuestionId?: string;
+}
+
+export const DEFAULT_ANSWER_OPTIONS: ClariqAnswerOptions = { groundingThreshold: 0.9, yesCoverage: 0.5 };
+
+/**
+ * The facet restated as the object of "i want …": "Find pictures of X." → "to see pictures of x",
+ * "What are the causes of X?" → "to know what are the causes of x".
+ */
+export function facetPhrase(facet: string): string {
+  let t = tokenize(facet).join(' ');
+  t = t.replace(/^(i am|im) (looking for|interested in) /, '');
+  t = t.replace(/^(i want to|i would like to|i need to) /, '');
+  t = t.replace(/^(please )?(find|locate|search for|look for|get|show me|give me) (me )?(some )?(information|info|details) (on|about|regarding|for) /, 'information about ');
+  t = t.replace(/^(please )?(find|locate|search for|look for|show me|give me) (me )?/, '');
+  if (/^(what|how|where|when|who|why|which|is|are|can|does|do|did|was|were)\b/.test(t)) return `to know ${t}`;
+  if (/^(pictures|photos|images|videos|maps?)\b/.test(t)) return `to see ${t}`;
+  return t;
+}
+
+function aspectsIn(utterance: string, facet: string): string[] {
+  const said = new Set(contentTerms(utterance));
+  return [...new Set(contentTerms(facet).filter((t) => said.has(t)))];
+}
+
+/** Yes/no/other decision of the generated path; exported for the fidelity report and tests. */
+export function decidePolarity(
+  question: string,
+  request: string,
+  facet: string,
+  opts: ClariqAnswerOptions = DEFAULT_ANSWER_OPTIONS,
+): 'yes' | 'no' | 'other' {
+  const words = tokenize(question);
+  if (!isYesNoQuestion(question) || words.includes('or')) return 'other';
+  const requestTerms = new Set(contentTerms(request));
+  const facetTerms = new Set(contentTerms(facet));
+  const novel = [...new Set(contentTerms(question))].filter((t) => !requestTerms.has(t));
+  if (novel.length === 0) return 'yes';
+  const covered = novel.filter((t) => facetTerms.has(t)).length;
+  return covered / novel.length >= opts.yesCoverage ? 'yes' : 'no';
+}
+
+/**
+ * One answer to `question` for a user holding `facet` of the topic opened by `request`.
+ * Pure given the rng: the same inputs and rng state give the same turn.
+ */
+export function answerClariq(
+  question: string,
+  scenario: Pick<SearchScenario, 'request' | 'facet'>,
+  index: ClariqAnswerIndex,
+  rng: Rng,
+  opts: ClariqAnswerOptions = DEFAULT_ANSWER_OPTIONS,
+): SearchTurn {
+  const facet = scenario.facet.description;
+  const qTerms = contentTerms(question);
+  const grounded = index.answersFor(scenario.facet.id, facet);
+  if (grounded.length && qTerms.length) {
+    const idf = (t: string) => index.questionStats.idf(t);
+    let best: GroundedAnswer | undefined;
+    let bestSim = -1;
+    for (const g of grounded) {
+      if (g.questionId === opts.excludeQuestionId) continue;
+      const s = idfCosine(qTerms, g.terms, idf);
+      if (s > bestSim) {
+        bestSim = s;
+        best = g;
+      }
+    }
+    if (best && bestSim >= opts.groundingThreshold) {
+      return {
+        utterance: best.answer,
+        polarity: polarityOf(best.answer),
+        source: 'corpus',
+        revealedAspects: aspectsIn(best.answer, facet),
+        groundedOn: best.questionId,
+      };
+    }
+  }
+  const polarity = decidePolarity(question, scenario.request, facet, opts);
+  const phrase = facetPhrase(facet);
+  let utterance: string;
+  if (polarity === 'yes') {
+    utterance = rng.pick([`yes i want ${phrase}`, `yes i am looking for ${phrase.replace(/^to /, 'how ')}`, `yes specifically i want ${phrase}`]);
+    if (utterance.includes('looking for how know')) utterance = `yes i want ${phrase}`;
+  } else if (polarity === 'no') {
+    utterance = rng.pick([`no i just want ${phrase}`, `no i want ${phrase}`, `no i would like ${phrase}`]);
+  } else {
+    utterance = rng.pick([`i want ${phrase}`, `i would like ${phrase}`, `i am interested in ${phrase.replace(/^to /, '')}`]);
+  }
+  return {
+    utterance,
+    polarity,
+    source: 'generated',
+    revealedAspects: aspectsIn(utterance, facet),
+    groundedOn: null,
+  };
+}
+
+/** The scripted ClariQ user. Simulator config: `grounding` ('all' default | 'train' | 'none'). */
+export class ScriptedClariqUser implements UserSimulator<SearchUserInput, SearchTurn> {
+  readonly turnSchema = searchTurnSchema;
+  private readonly index: ClariqAnswerIndex;
+
+  constructor(private readonly ctx: SimulatorContext<SearchScenario>) {
+    const g = (ctx.config.grounding ?? 'all') as Grounding;
+    this.index = clariqAnswerIndex(g === 'train' || g === 'none' ? g : 'all');
+  }
+
+  get config(): SimulatorConfig {
+    return this.ctx.config;
+  }
+
+  respond(input: SearchUserInput): SearchTurn {
+    const { scenario, rng } = this.ctx;
+    if (input.kind === 'open') {
+      return { utterance: scenario.request, polarity: 'request', source: 'request', revealedAspects: [], groundedOn: null };
+    }
+    return answerClariq(input.text, scenario, this.index, rng);
+  }
+
+  getState(): null {
+    return null;
+  }
+
+  setState(): void {}
+}
