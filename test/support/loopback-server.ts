@@ -62,6 +62,10 @@ export interface LoopbackOptions {
   models?: string[];
   /** Reply for requests without a schema (agents). */
   textReply?: (body: Json) => string;
+  /** Answer 401 unless the request carries `Authorization: Bearer <requireApiKey>`. */
+  requireApiKey?: string;
+  /** Keep every chat request body in `bodies` (for tests that inspect prompts). */
+  keepBodies?: boolean;
 }
 
 export interface LoopbackStats {
@@ -83,6 +87,8 @@ export interface LoopbackServer {
   url: string;
   port: number;
   stats: LoopbackStats;
+  /** Chat request bodies in arrival order, when `keepBodies` is set. */
+  bodies: Json[];
   setFaults(plan: FaultPlan | undefined): void;
   resetStats(): void;
   close(): Promise<void>;
@@ -106,6 +112,7 @@ export async function startLoopbackServer(opts: LoopbackOptions = {}): Promise<L
   let faults = opts.faults;
   let stats = freshStats();
   const timers = new Set<NodeJS.Timeout>();
+  const bodies: Json[] = [];
 
   const later = (ms: number, fn: () => void, res: ServerResponse) => {
     const t = setTimeout(() => {
@@ -129,6 +136,12 @@ export async function startLoopbackServer(opts: LoopbackOptions = {}): Promise<L
       counted = false;
     });
     const path = (req.url ?? '').split('?')[0] ?? '';
+    if (opts.requireApiKey !== undefined && req.headers.authorization !== `Bearer ${opts.requireApiKey}`) {
+      // Echoes the key it got, as some real servers do, so tests can prove clients scrub it.
+      const given = (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
+      sendJson(res, 401, { error: { message: `Incorrect API key provided: ${given}`, type: 'invalid_request_error', code: 'invalid_api_key' } });
+      return;
+    }
     if (req.method === 'GET' && /\/v1\/models\/?$/.test(path)) {
       stats.modelsRequests += 1;
       const data = (opts.models ?? ['loopback-model']).map((id) => ({ id, object: 'model', created: 0, owned_by: 'loopback' }));
@@ -158,6 +171,7 @@ export async function startLoopbackServer(opts: LoopbackOptions = {}): Promise<L
       sendJson(res, 400, { error: { message: 'messages is required', type: 'invalid_request_error' } });
       return;
     }
+    if (opts.keepBodies) bodies.push(body);
     const wantsJsonSchema = body.response_format?.type === 'json_schema';
     if (wantsJsonSchema && faults?.rejectJsonSchema) {
       count('reject_json_schema');
@@ -277,6 +291,7 @@ export async function startLoopbackServer(opts: LoopbackOptions = {}): Promise<L
     get stats() {
       return stats;
     },
+    bodies,
     setFaults(plan) {
       faults = plan;
     },
