@@ -1,0 +1,310 @@
+/**
+ * SocialDeduction-v0: the Among-Us-style game of Sarkar et al. (AAMAS 2025). The agent plays one
+ * seat (crewmate or imposter, by scenario or seed); every other seat is a simulated player of "the
+ * table" (scripted by default, or LLM players).
+ *
+ * Statechart: `action` (one tick: the agent's action, then the table's) → on a report,
+ * `discussion` (before every message a `survey` of everyone's suspicion, then one `speak`er, in a
+ * shuffled round-robin) → `voting` → `ejection` → back to `action`, until `gameOver`. Only states
+ * where the agent must act are tagged `agentTurn`; a dead or ejected agent watches the rest of the
+ * game play out without being asked anything. The rules themselves live in `engine.ts`, the seat's
+ * text interface in `seat.ts`.
+ *
+ * Reward components (weights in kwargs.weights): win, task, report, kill, voteImposter, listening
+ * (a crewmate agent's survey probability — or log-probability — on the imposter, every survey) and
+ * speaking (change in the summed probability living crewmates put on the imposter from the survey
+ * before the agent's message to the survey after it; negated for an imposter).
+ */
+import { assign, fromPromise, setup } from 'xstate';
+import { type BaseContext, defineEnv } from '../../core/machine-env.js';
+import { registerMachineEnv } from '../../core/registry.js';
+import type { SimulatorContext } from '../../simulators/types.js';
+import type { MindParams } from '../../simulators/social-deduction/mind.js';
+import { LlmTable, ScriptedTable, type TableInput, type TableTurn } from '../../simulators/social-deduction/table.js';
+import { SocialExpert } from '../../agents/social-deduction/expert.js';
+import { SocialRandom } from '../../agents/social-deduction/random.js';
+import {
+  actionRequests,
+  applyEjection,
+  applyMessage,
+  applySurvey,
+  applyVotes,
+  currentSpeaker,
+  type GameState,
+  living,
+  newGame,
+  resolveTick,
+  roleOf,
+  surveyRequests,
+  taskStatus,
+  voteRequests,
+} from './engine.js';
+import { checkScenario, defaultKwargs, npcParams, rulesFromKwargs, sampleScenario, type SocialScenario, scenarioSchema, surveyMode } from './config.js';
+import { type Awaiting, instructionsFor, legalFor, newTextFor, sampleSayings, type SeatDecision, parseSeatAction, transcriptFor } from './seat.js';
+
+export const ENV_ID = 'SocialDeduction-v0';
+
+/** New log entries of each of `players` since `fed`, for the table. */
+export function updatesFor(g: GameState, players: string[], fed: Record<string, number>): TableInput['updates'] {
+  const out: TableInput['updates'] = {};
+  for (const p of players) out[p] = (g.logs[p] ?? []).slice(fed[p] ?? 0);
+  return out;
+}
+
+export function fedAfter(g: GameState, players: string[], fed: Record<string, number>): Record<string, number> {
+  const out = { ...fed };
+  for (const p of players) out[p] = (g.logs[p] ?? []).length;
+  return out;
+}
+
+/** The table's request for the current phase, restricted to the seats it plays. */
+export function tableInput(g: GameState, seats: string[], fed: Record<string, number>, params: MindParams): TableInput {
+  const updates = updatesFor(g, seats, fed);
+  const mine = new Set(seats);
+  if (g.phase === 'action') {
+    const players = actionRequests(g)
+      .filter((r) => mine.has(r.player))
+      .map((r) => ({
+        player: r.player,
+        legalActions: r.legalActions,
+        openTasks: taskStatus(g, r.player)
+          .filter((t) => !t.done)
+          .map((t) => t.room),
+      }));
+    return { kind: 'act', updates, players, params };
+  }
+  if (g.phase === 'discussion' && g.meeting?.step === 'survey') {
+    return { kind: 'survey', updates, players: surveyRequests(g).filter((r) => mine.has(r.player)), params };
+  }
+  if (g.phase === 'discussion') return { kind: 'speak', updates, player: currentSpeaker(g) ?? '', alive: living(g), params };
+  return { kind: 'vote', updates, players: voteRequests(g).filter((r) => mine.has(r.player)), params };
+}
+
+export interface SocialContext extends BaseContext {
+  game: GameState;
+  agent: string;
+  surveyMode: 'ask' | 'off';
+  params: MindParams;
+  /** How many log entries of each simulated player the table has been given. */
+  fed: Record<string, number>;
+  /** How many of the agent's log entries it had seen when it last acted. */
+  agentSeen: number;
+  awaiting: Awaiting | null;
+  pending: SeatDecision | null;
+}
+
+type SocialEvent = { type: 'DECIDE'; decision: SeatDecision };
+
+function seatsOf(ctx: SocialContext): string[] {
+  return ctx.game.setup.players.filter((p) => p !== ctx.agent);
+}
+
+function withGame(ctx: SocialContext, game: GameState): Partial<SocialContext> {
+  const out: Partial<SocialContext> = { game, rewardTotals: { ...(game.rewards[ctx.agent] ?? {}) }, pending: null };
+  if (game.phase === 'over') out.terminationReason = `${game.winner}_win:${game.endReason}`;
+  return out;
+}
+
+/** Applies the table's turn (and the agent's pending decision) to the game. */
+function advance(ctx: SocialContext, turn: TableTurn, rng: Parameters<typeof resolveTick>[2]): GameState {
+  const g = ctx.game;
+  const d = ctx.pending;
+  switch (turn.kind) {
+    case 'act': {
+      const actions = { ...turn.actions };
+      delete actions[ctx.agent];
+      if (d?.kind === 'act') actions[ctx.agent] = d.action;
+      return resolveTick(g, actions, rng);
+    }
+    case 'survey': {
+      const answers = { ...turn.answers };
+      delete answers[ctx.agent];
+      if (d?.kind === 'survey') answers[ctx.agent] = d.dist;
+      return applySurvey(g, answers);
+    }
+    case 'speak':
+      return applyMessage(g, currentSpeaker(g) ?? turn.player, turn.message);
+    case 'vote': {
+      const votes = { ...turn.votes };
+      delete votes[ctx.agent];
+      if (d?.kind === 'vote') votes[ctx.agent] = d.target;
+      return applyVotes(g, votes);
+    }
+  }
+}
+
+export const definition = defineEnv<SocialScenario, SocialContext>({
+  id: ENV_ID,
+  version: '1.0.0',
+  description: 'Among-Us-style social deduction (Sarkar et al. 2025): tasks, kills, meetings with suspicion surveys, votes.',
+  scenarioSchema,
+  defaultKwargs,
+  sampleScenario,
+  simulators: {
+    scripted: (ctx) => new ScriptedTable(ctx as SimulatorContext<SocialScenario>),
+    llm: (ctx) => new LlmTable(ctx as SimulatorContext<SocialScenario>),
+  },
+  createMachine: (deps) => {
+    checkScenario(deps.scenario);
+    const rules = rulesFromKwargs(deps.kwargs);
+    const params = npcParams(deps.kwargs);
+    const mode = surveyMode(deps.kwargs);
+    const agentAsked = (ctx: SocialContext, want: Awaiting): boolean => {
+      const g = ctx.game;
+      if (!g.players[ctx.agent]?.alive) return false;
+      if (want === 'action') return actionRequests(g).some((r) => r.player === ctx.agent);
+      if (want === 'survey') return ctx.surveyMode === 'ask';
+      if (want === 'speak') return currentSpeaker(g) === ctx.agent;
+      return true;
+    };
+    const agentState = (want: Awaiting) => ({
+      tags: ['agentTurn'],
+      entry: assign({ awaiting: () => want }),
+      exit: assign({ awaiting: () => null }),
+      on: {
+        DECIDE: {
+          guard: ({ event }: { event: SocialEvent }) => kindFor(want) === event.decision.kind,
+          target: want === 'speak' ? 'apply' : 'table',
+          actions: assign(({ context, event }: { context: SocialContext; event: SocialEvent }) => ({
+            pending: event.decision,
+            agentSeen: (context.game.logs[context.agent] ?? []).length,
+          })),
+        },
+      },
+    });
+    const tableState = {
+      invoke: {
+        src: 'table',
+        input: ({ context }: { context: SocialContext }) => tableInput(context.game, seatsOf(context), context.fed, context.params),
+        onDone: {
+          target: '#social.route',
+          actions: assign(({ context, event }: { context: SocialContext; event: unknown }) => ({
+            fed: fedAfter(context.game, seatsOf(context), context.fed),
+            ...withGame(context, advance(context, (event as { output: TableTurn }).output, deps.rng)),
+          })),
+        },
+      },
+    };
+    // The three phases share one shape (check → agent | table); built by a function, their configs
+    // are typed by hand above, so they are handed to XState's inferred types unchecked.
+    const phase = (want: Awaiting): never => ({
+      initial: 'check',
+      states: {
+        check: { always: [{ guard: ({ context }: { context: SocialContext }) => agentAsked(context, want), target: 'agent' }, { target: 'table' }] },
+        agent: agentState(want),
+        table: tableState,
+        ...(want === 'speak'
+          ? {
+              apply: {
+                always: {
+                  target: '#social.route',
+                  actions: assign(({ context }: { context: SocialContext }) =>
+                    withGame(
+                      context,
+                      applyMessage(context.game, context.agent, context.pending?.kind === 'say' ? context.pending.text : '...'),
+                    ),
+                  ),
+                },
+              },
+            }
+          : {}),
+      },
+    }) as never;
+    return setup({
+      types: {} as { context: SocialContext; events: SocialEvent; input: { scenario: SocialScenario } },
+      actors: { table: fromPromise<TableTurn, TableInput>(({ input }) => deps.userTurn(input) as Promise<TableTurn>) },
+    }).createMachine({
+      id: 'social',
+      context: ({ input }) => {
+        const game = newGame(input.scenario, rules);
+        return {
+          game,
+          agent: input.scenario.agent,
+          surveyMode: mode,
+          params,
+          fed: {},
+          agentSeen: 0,
+          awaiting: null,
+          pending: null,
+          rewardTotals: { ...(game.rewards[input.scenario.agent] ?? {}) },
+        };
+      },
+      initial: 'route',
+      states: {
+        route: {
+          always: [
+            { guard: ({ context }) => context.game.phase === 'over', target: 'gameOver' },
+            { guard: ({ context }) => context.game.phase === 'action', target: 'action' },
+            { guard: ({ context }) => context.game.phase === 'discussion' && context.game.meeting?.step === 'survey', target: 'discussion.survey' },
+            { guard: ({ context }) => context.game.phase === 'discussion', target: 'discussion.speak' },
+            { guard: ({ context }) => context.game.phase === 'voting', target: 'voting' },
+            { target: 'ejection' },
+          ],
+        },
+        action: phase('action'),
+        discussion: { initial: 'survey', states: { survey: phase('survey'), speak: phase('speak') } },
+        voting: phase('vote'),
+        ejection: {
+          always: { target: 'route', actions: assign(({ context }) => withGame(context, applyEjection(context.game))) },
+        },
+        gameOver: { type: 'final' },
+      },
+    });
+  },
+  observe(ctx) {
+    const g = ctx.game;
+    const view = {
+      instructions: instructionsFor(g, ctx.agent, ctx.surveyMode),
+      transcript: transcriptFor(g, ctx.agent),
+      newText: newTextFor(g, ctx.agent, ctx.agentSeen, ctx.surveyMode),
+    };
+    if (ctx.awaiting === 'speak') return { ...view, sampleActions: sampleSayings(g, ctx.agent) };
+    if (ctx.awaiting) return { ...view, legalActions: legalFor(g, ctx.agent, ctx.surveyMode) };
+    return view;
+  },
+  parseAction(action, ctx) {
+    if (!ctx.awaiting) return { invalid: 'the game is not waiting for you' };
+    const d = parseSeatAction(ctx.game, ctx.agent, action, ctx.surveyMode);
+    if ('invalid' in d) return d;
+    return { event: { type: 'DECIDE', decision: d } };
+  },
+  info(ctx) {
+    const g = ctx.game;
+    const s = g.signals[ctx.agent];
+    return {
+      player: ctx.agent,
+      role: roleOf(g, ctx.agent),
+      phase: g.phase,
+      tick: g.tick,
+      alive: g.players[ctx.agent]?.alive ?? false,
+      winner: g.winner,
+      agentWon: g.winner === null ? null : (g.winner === 'imposters') === (roleOf(g, ctx.agent) === 'imposter'),
+      listeningMean: s?.listeningCount ? s.listening / s.listeningCount : null,
+      speakingSum: s ? s.speaking : 0,
+      speakingCount: s ? s.speakingCount : 0,
+    };
+  },
+  render(ctx) {
+    const g = ctx.game;
+    const lines = [
+      `${ENV_ID} — agent ${ctx.agent} (${roleOf(g, ctx.agent)}); imposters: ${g.setup.imposters.join(', ')}; tick ${g.tick}; phase ${g.phase}`,
+      '',
+      ...transcriptFor(g, ctx.agent).map((t) => (t.role === 'game' ? t.text : `${t.role === 'agent' ? ctx.agent : t.role}: ${t.text}`)),
+    ];
+    return lines.join('\n');
+  },
+});
+
+function kindFor(want: Awaiting): SeatDecision['kind'] {
+  return want === 'action' ? 'act' : want === 'speak' ? 'say' : want;
+}
+
+registerMachineEnv(definition, {
+  maxEpisodeSteps: 600,
+  agents: {
+    expert: () => new SocialExpert(),
+    random: () => new SocialRandom(),
+  },
+});
+
+export type { SocialScenario } from './config.js';
