@@ -2,3 +2,4 @@
 import './guess-number/index.js';
 import './clarify-search/index.js';
 import './persuasion/index.js';
+import './social-deduction/index.js';
