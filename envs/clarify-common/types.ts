@@ -45,3 +45,67 @@ export const searchTurnSchema = {
 
 /** What the search env asks of its user simulator. */
 export type SearchUserInput = { kind: 'open' } | { kind: 'question'; text: string };
+
+// ------------------------------------------------------------------------------------------------
+// ClarifyTask-v0
+
+export type SlotValueJson = string | number;
+
+export const PERSONAS = ['precise', 'vague', 'oversharing', 'self_correcting', 'declining'] as const;
+export type Persona = (typeof PERSONAS)[number];
+
+/** One ClarifyTask-v0 episode: the user's full goal, the slots its opening request states, and its persona. */
+export interface TaskScenario {
+  domain: string;
+  persona: Persona;
+  /** Every required slot, plus the optional slots the user has a preference for. */
+  goal: Record<string, SlotValueJson>;
+  /** Slots the opening request states (a subset of the goal's). */
+  stated: string[];
+  /** The opening request; rendered from `stated` when absent. */
+  request?: string;
+}
+
+/** The env's reading of an agent question, handed to the user simulator. */
+export interface TaskQuestion {
+  kind: 'question';
+  text: string;
+  /** Slots asked for openly ("what time?"). */
+  asked: string[];
+  /** Values the question proposes for confirmation ("is it friday?"). */
+  confirm: { slot: string; value: SlotValueJson }[];
+  /** "Anything else?"-style question about remaining preferences. */
+  generic: boolean;
+}
+
+export type TaskUserInput = { kind: 'open' } | TaskQuestion;
+
+export const TASK_ACTS = ['request', 'inform', 'affirm', 'negate', 'no_preference', 'decline', 'correct', 'clarify', 'nothing_else'] as const;
+
+/** A task user turn: the utterance and exactly what it disclosed. */
+export interface TaskTurn {
+  utterance: string;
+  acts: (typeof TASK_ACTS)[number][];
+  /** Slot values stated in this turn (for a self-correcting user, possibly its one slip). */
+  revealed: Record<string, SlotValueJson>;
+  /** Slots answered only partially (a vague user's "maybe X or Y"). */
+  partial: string[];
+  /** Optional slots the user declined or has no preference for: to be left out of the submission. */
+  declined: string[];
+  /** Slots whose earlier value this turn corrects. */
+  corrected: string[];
+}
+
+export const taskTurnSchema = {
+  type: 'object',
+  required: ['utterance', 'acts', 'revealed', 'partial', 'declined', 'corrected'],
+  additionalProperties: false,
+  properties: {
+    utterance: { type: 'string', minLength: 1, maxLength: 1000 },
+    acts: { type: 'array', items: { enum: TASK_ACTS } },
+    revealed: { type: 'object', additionalProperties: { type: ['string', 'integer'] } },
+    partial: { type: 'array', items: { type: 'string' } },
+    declined: { type: 'array', items: { type: 'string' } },
+    corrected: { type: 'array', items: { type: 'string' } },
+  },
+} as const;

@@ -7,7 +7,7 @@
  * - ClariQ: the user may reveal only its own facet: it must not use words that belong only to the
  *   topic's other facets, its `revealedAspects` must be facet words, its polarity must match how
  *   the utterance opens, and answers stay short (≤ 60 words), as the crowd's did.
- * - Task: see `LlmTaskUser` in task-llm-user.ts.
+ * - Task: see `LlmTaskUser` in task-llm-user.ts (same pattern, slot-level rules).
  */
 import { ConfigError } from '../../core/errors.js';
 import type { Json, SimulatorConfig, Usage } from '../../core/types.js';
