@@ -3,3 +3,4 @@ import './guess-number/index.js';
 import './clarify-search/index.js';
 import './persuasion/index.js';
 import './social-deduction/index.js';
+import './clarify-task/index.js';
