@@ -5,10 +5,11 @@ import { evaluate, resolveEnvIds } from '../../eval/evaluate.js';
 import { REFERENCE_EPISODES, updateReferences } from '../../eval/references.js';
 import { type Results, writeResults } from '../../eval/results.js';
 import { parseSplit } from '../../eval/splits.js';
+import { addLlmOptions, type LlmCliOptions, setupLlm } from '../llm-options.js';
 import { progressBar } from '../progress.js';
 import { positiveInt } from '../run.js';
 
-interface EvalFlags {
+interface EvalFlags extends LlmCliOptions {
   agent: string;
   env: string;
   episodes: number;
@@ -41,7 +42,7 @@ export function summaryLines(results: Omit<Results, 'records'>): string[] {
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('eval')
     .description('Evaluate an agent on the fixed seed split of one or all environments and write a results file')
     .option('--agent <name>', 'agent: random, expert, llm, or an env-specific one', 'random')
@@ -56,7 +57,7 @@ export function register(program: Command): void {
       '--update-references',
       `recompute eval/references.json (random and expert, ${REFERENCE_EPISODES} episodes, both splits) for --env`,
     )
-    .action(async (flags: EvalFlags) => {
+  addLlmOptions(cmd).action(async (flags: EvalFlags) => {
       const envIds = resolveEnvIds(flags.env);
       if (envIds.length === 0) throw new ConfigError(`--env ${flags.env} names no environment`);
       for (const id of envIds) getRegistration(id);
@@ -73,9 +74,10 @@ export function register(program: Command): void {
       if (!flags.out) throw new ConfigError('--out <results.json> is required');
       if (!flags.out.endsWith('.json')) throw new ConfigError(`--out must name a .json file, got '${flags.out}'`);
       const split = parseSplit(flags.split);
-      if (flags.sim !== 'scripted' || flags.agent === 'llm') {
-        throw new ConfigError(`--sim ${flags.sim} / --agent ${flags.agent} need an LLM endpoint, which this build of eval does not configure`);
-      }
+      if (flags.sim !== 'scripted' && flags.sim !== 'llm') throw new ConfigError(`--sim must be scripted or llm, got '${flags.sim}'`);
+      const needSim = flags.sim === 'llm';
+      const needAgent = flags.agent === 'llm';
+      const llm = needSim || needAgent ? await setupLlm(flags, { sim: needSim, agent: needAgent }) : undefined;
       const bar = progressBar(envIds.length * flags.episodes * flags.trials, `eval ${flags.agent}`);
       const { results, records } = await evaluate({
         agent: flags.agent,
@@ -83,7 +85,9 @@ export function register(program: Command): void {
         split,
         episodes: flags.episodes,
         trials: flags.trials,
-        simulator: { kind: flags.sim },
+        simulator: llm?.simulator ?? { kind: 'scripted' },
+        simulatorLlm: llm?.sim,
+        agentLlm: llm?.agent,
         concurrency: flags.concurrency,
         command,
         log: (l) => process.stderr.write(`${l}\n`),
@@ -92,6 +96,7 @@ export function register(program: Command): void {
       bar.stop();
       const full = writeResults(flags.out, results, records);
       for (const line of summaryLines(results)) process.stdout.write(`${line}\n`);
+      if (llm) process.stdout.write(`${llm.describe()}\n`);
       process.stdout.write(`wrote ${flags.out} and ${full.records.file} (${full.records.count} episodes)\n`);
     });
 }

@@ -2,9 +2,10 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { loadResults } from '../../eval/results.js';
 import { verifyResults } from '../../eval/verify.js';
+import { addLlmOptions, type LlmCliOptions, setupLlm } from '../llm-options.js';
 import { nonNegativeInt } from '../run.js';
 
-interface VerifyFlags {
+interface VerifyFlags extends LlmCliOptions {
   sample: string;
   seed: number;
   rerunAgent?: boolean;
@@ -19,7 +20,7 @@ function sampleSize(v: string): number {
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('verify')
     .description("Check a results file: integrity, seeds, metrics, and re-run a sample of its episodes from their records")
     .argument('<results>', 'results file written by dialogym eval')
@@ -27,12 +28,25 @@ export function register(program: Command): void {
     .option('--seed <n>', 'seed of the sample choice', nonNegativeInt('--seed'), 0)
     .option('--rerun-agent', "also re-create the agent and re-run it on the same seeds (deterministic or cached agents)")
     .option('--json', 'print the full report as JSON')
-    .action(async (path: string, flags: VerifyFlags) => {
+  addLlmOptions(cmd).action(async (path: string, flags: VerifyFlags) => {
       const loaded = await loadResults(path);
+      const { simulator, agent } = loaded.results;
+      // LLM episodes reproduce from the LLM cache: default to the recorded models so the cache keys match.
+      const needSim = simulator.kind === 'llm';
+      const needAgent = Boolean(flags.rerunAgent) && agent.name === 'llm';
+      if (needSim && !flags.simModel && typeof simulator.model === 'string') flags.simModel = simulator.model;
+      if (needSim && flags.simTemperature === undefined && typeof simulator.temperature === 'number') flags.simTemperature = simulator.temperature;
+      const agentModel = (agent.config as { model?: unknown } | null)?.model;
+      if (needAgent && !flags.llmModel && typeof agentModel === 'string') flags.llmModel = agentModel;
+      const agentTemperature = (agent.config as { temperature?: unknown } | null)?.temperature;
+      if (needAgent && flags.llmTemperature === undefined && typeof agentTemperature === 'number') flags.llmTemperature = agentTemperature;
+      const llm = needSim || needAgent ? await setupLlm(flags, { sim: needSim, agent: needAgent }) : undefined;
       const report = await verifyResults(loaded, {
         samplePerEnv: sampleSize(flags.sample),
         seed: flags.seed,
         rerunAgent: Boolean(flags.rerunAgent),
+        simulatorLlm: llm?.sim,
+        agentLlm: llm?.agent,
       });
       if (flags.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       else {
@@ -45,6 +59,7 @@ export function register(program: Command): void {
             `not reproduced: ${c.key}: ${which} at ${d?.path}: recorded ${JSON.stringify(d?.recorded)?.slice(0, 120)}, re-run ${JSON.stringify(d?.replayed)?.slice(0, 120)}\n`,
           );
         }
+        if (llm) process.stdout.write(`${llm.describe()}\n`);
         const pct = report.replayed ? ((100 * report.reproduced) / report.replayed).toFixed(1) : '—';
         process.stdout.write(
           `${report.ok ? 'VERIFIED' : 'NOT VERIFIED'}: ${report.reproduced}/${report.replayed} sampled episodes reproduced (${pct} %), ${report.problems.length} problem(s)\n`,
