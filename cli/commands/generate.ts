@@ -13,10 +13,11 @@ import {
   parseShard,
 } from '../../datasets/generate/config.js';
 import { generate } from '../../datasets/generate/runner.js';
+import { addLlmOptions, type LlmCliOptions, setupLlm } from '../llm-options.js';
 import { progressBar, type Progress } from '../progress.js';
 import { nonNegativeInt, positiveInt } from '../run.js';
 
-interface GenerateFlags {
+interface GenerateFlags extends LlmCliOptions {
   config?: string;
   env?: string;
   agent: string;
@@ -58,7 +59,7 @@ export function configFromFlags(f: GenerateFlags): GenerateConfig {
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('generate')
     .description('Generate a dataset of episodes over envs × agents × simulators × seeds (sharded, resumable, with a manifest)')
     .option('--config <file>', 'JSON config: {"jobs": [{"env", "agent", "simulator", "kwargs", "seeds": {"start","count"} | [..]}], "workers", "concurrency"}')
@@ -76,10 +77,17 @@ export function register(program: Command): void {
     .option('--force', 'overwrite an existing --out')
     .option('--workers <n>', 'worker threads for scripted runs (0 = in this process; default: all cores)', nonNegativeInt('--workers'))
     .option('--concurrency <n>', 'episodes in flight for LLM-bound runs', positiveInt('--concurrency'))
-    .option('--no-progress', 'no progress bar')
-    .action(async (flags: GenerateFlags) => {
+    .option('--no-progress', 'no progress bar');
+  addLlmOptions(cmd).action(async (flags: GenerateFlags) => {
       const config = configFromFlags(flags);
       const shard = flags.shard ? parseShard(flags.shard) : undefined;
+      const needSim = config.jobs.some((j) => j.simulator?.kind === 'llm');
+      const needAgent = config.jobs.some((j) => j.agent === 'llm');
+      const llm = needSim || needAgent ? await setupLlm(flags, { sim: needSim, agent: needAgent }) : undefined;
+      if (llm?.simulator) {
+        // The recorded simulator names the model actually used, so records replay against it.
+        for (const j of config.jobs) if (j.simulator?.kind === 'llm') j.simulator = { ...llm.simulator, ...j.simulator, model: j.simulator.model ?? llm.simulator.model };
+      }
       let bar: Progress | undefined;
       let label = '';
       const result = await generate({
@@ -90,6 +98,9 @@ export function register(program: Command): void {
         force: flags.force,
         workers: flags.workers,
         concurrency: flags.concurrency,
+        simLlm: llm?.sim,
+        agentLlm: llm?.agent,
+        shouldStop: llm ? (rec) => llm.shouldStop(rec) : undefined,
         onStart: ({ total, present, mode, workers }) => {
           label = mode === 'workers' ? `generate (${workers} workers)` : 'generate';
           if (flags.progress) bar = progressBar(total, label, present);
@@ -107,6 +118,7 @@ export function register(program: Command): void {
         `  ${secs.toFixed(1)} s · ${(result.written / Math.max(secs, 1e-3)).toFixed(1)} episodes/s · peak RSS ${result.peakRssMB} MB`,
         `  manifest ${result.manifestPath} · sha256 ${f?.sha256.slice(0, 16) ?? ''}… content ${f?.contentSha256.slice(0, 16) ?? ''}…`,
       ];
+      if (llm) lines.push(`  ${llm.describe()}`);
       process.stdout.write(`${lines.join('\n')}\n`);
       if (result.manifest.status !== 'complete' || (f && !f.inPlanOrder)) process.exitCode = 1;
     });

@@ -47,8 +47,12 @@ export interface GenerateOptions {
   workers?: number;
   /** Episodes in flight in this process (LLM-bound runs). */
   concurrency?: number;
-  /** LLM provider for LLM simulators and agents. */
-  llm?: LlmProvider;
+  /** LLM provider for LLM simulators. */
+  simLlm?: LlmProvider;
+  /** LLM provider for `llm` agents. */
+  agentLlm?: LlmProvider;
+  /** A reason to stop scheduling episodes (an LLM endpoint down for good); the file stays resumable. */
+  shouldStop?: (rec: EpisodeRecord) => string | undefined;
   /** Called with (written so far including resumed, total of the shard). */
   onProgress?: (done: number, total: number) => void;
   /** Called once before running with how many episodes were already present. */
@@ -74,15 +78,14 @@ export function isLlmBound(cfg: GenerateConfig): boolean {
 }
 
 /** Fails before any episode runs when an env, agent or simulator is unknown. */
-export function checkConfigResolves(cfg: GenerateConfig, llm?: LlmProvider): void {
+export function checkConfigResolves(cfg: GenerateConfig, llm: { sim?: LlmProvider; agent?: LlmProvider } = {}): void {
   for (const [i, job] of cfg.jobs.entries()) {
     const reg = getRegistration(job.env);
     const kinds = reg.simulatorKinds ?? ['scripted'];
     const kind = simulatorOf(job).kind;
     if (!kinds.includes(kind)) throw new ConfigError(`config /jobs/${i}: ${job.env} has no '${kind}' simulator (available: ${kinds.join(', ')})`);
-    if ((kind === 'llm' || job.agent === 'llm') && !llm) {
-      throw new ConfigError(`config /jobs/${i} needs an LLM endpoint (simulator '${kind}', agent '${job.agent}'); configure the LLM layer`);
-    }
+    if (kind === 'llm' && !llm.sim) throw new ConfigError(`config /jobs/${i} uses an LLM simulator: pass --sim-model (see --help)`);
+    if (job.agent === 'llm' && !llm.agent) throw new ConfigError(`config /jobs/${i} uses the LLM agent: pass --llm-model (see --help)`);
     if (job.agent !== 'llm') createAgent(job.agent, { envId: job.env });
   }
 }
@@ -92,7 +95,7 @@ export async function generate(opts: GenerateOptions): Promise<GenerateResult> {
   const cfg = opts.config;
   const shard = opts.shard ?? { index: 0, count: 1 };
   assertNoDuplicateEpisodes(cfg);
-  checkConfigResolves(cfg, opts.llm);
+  checkConfigResolves(cfg, { sim: opts.simLlm, agent: opts.agentLlm });
   const total = shardSize(cfg, shard);
   const digest = configDigest(cfg, shard);
   const mPath = manifestPath(opts.out);
@@ -144,7 +147,7 @@ export async function generate(opts: GenerateOptions): Promise<GenerateResult> {
   };
   try {
     if (workers > 0) await runInWorkers(cfg, plan, workers, write);
-    else await runInProcess(cfg, plan, opts.concurrency ?? cfg.concurrency ?? 4, opts.llm, write);
+    else await runInProcess(cfg, plan, opts.concurrency ?? cfg.concurrency ?? 4, opts, write);
   } finally {
     writer.close();
   }
@@ -275,7 +278,7 @@ async function runInProcess(
   cfg: GenerateConfig,
   plan: Generator<PlannedEpisode>,
   concurrency: number,
-  llm: LlmProvider | undefined,
+  llm: Pick<GenerateOptions, 'simLlm' | 'agentLlm' | 'shouldStop'>,
   write: (rec: EpisodeRecord) => void,
 ): Promise<void> {
   const chunkSize = Math.max(256, concurrency * 8);
@@ -301,10 +304,10 @@ async function runInProcess(
       if (!job) break;
       const res = await runJobs(chunk.slice(i, k), {
         concurrency,
-        makeOptions: { kwargs: job.kwargs, simulator: simulatorOf(job), llm, maxEpisodeSteps: job.maxEpisodeSteps },
-        agentLlm: llm,
+        makeOptions: { kwargs: job.kwargs, simulator: simulatorOf(job), llm: llm.simLlm, maxEpisodeSteps: job.maxEpisodeSteps },
+        agentLlm: llm.agentLlm,
         onRecord: (rec) => write(rec),
-        shouldStop: (rec) => (rec.error && /unreachable|connection|endpoint/i.test(rec.error.type) ? rec.error.message : undefined),
+        shouldStop: llm.shouldStop,
       });
       if (res.stoppedBecause) throw new Error(`stopped: ${res.stoppedBecause}; rerun with --resume to finish`);
       i = k;
