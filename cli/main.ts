@@ -10,6 +10,7 @@ import { DIALOGYM_VERSION } from '../core/version.js';
 import { runCli } from './run.js';
 import * as generateCmd from './commands/generate.js';
 import * as evalCmd from './commands/eval.js';
+import * as calibrateCmd from './commands/calibrate.js';
 import * as graph from './commands/graph.js';
 import * as importCmd from './commands/import.js';
 import * as leaderboard from './commands/leaderboard.js';
@@ -32,6 +33,7 @@ const commands: { register(program: Command): void }[] = [
   start,
   generateCmd,
   evalCmd,
+  calibrateCmd,
   leaderboard,
   verify,
 ];

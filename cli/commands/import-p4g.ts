@@ -1,0 +1,112 @@
+/**
+ * `dialogym import p4g --dialogs <dialogs.csv> --participants <participants.csv> --out <records.jsonl>`:
+ * PersuasionForGood dialogues as Persuasion-v0 episode records (see envs/persuasion/import.ts).
+ * Dialogues whose donation is missing or outside [$0, $2], or whose persuadee has no survey row,
+ * are skipped and counted.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { ConfigError } from '../../core/errors.js';
+import { JsonlWriter } from '../../core/jsonl.js';
+import { humanDialogueRecord } from '../../envs/persuasion/import.js';
+import { readDialogues } from '../../simulators/persuasion/corpus.js';
+
+export interface ImportP4gOptions {
+  dialogs: string;
+  participants: string;
+  out: string;
+  /** Import at most this many dialogues (after skipping). */
+  limit?: number;
+}
+
+export interface ImportP4gResult {
+  written: number;
+  skippedInvalidDonation: number;
+  skippedNoSurvey: number;
+  skippedNoTurns: number;
+  meanDonation: number;
+  donorShare: number;
+}
+
+function readText(path: string, what: string): string {
+  if (!existsSync(path)) throw new ConfigError(`${what}: no such file: ${path}`);
+  return readFileSync(path, 'utf8');
+}
+
+export function importP4g(opts: ImportP4gOptions): ImportP4gResult {
+  const dialogsCsv = readText(opts.dialogs, '--dialogs');
+  const participantsCsv = readText(opts.participants, '--participants');
+  const header = dialogsCsv.slice(0, 200);
+  if (!/\bUnit\b/.test(header) || !/\bB2\b/.test(header)) {
+    throw new ConfigError(`--dialogs ${opts.dialogs} does not look like PersuasionForGood dialogs.csv (needs Unit, Turn, B4, B2 columns)`);
+  }
+  if (!/\bB6\b/.test(participantsCsv.slice(0, 400))) {
+    throw new ConfigError(`--participants ${opts.participants} does not look like PersuasionForGood participants.csv (needs B2, B4, B6 columns)`);
+  }
+  const dialogues = readDialogues(dialogsCsv, participantsCsv).sort((a, b) => a.id.localeCompare(b.id));
+  const res: ImportP4gResult = {
+    written: 0,
+    skippedInvalidDonation: 0,
+    skippedNoSurvey: 0,
+    skippedNoTurns: 0,
+    meanDonation: 0,
+    donorShare: 0,
+  };
+  const writer = JsonlWriter.open(opts.out);
+  let total = 0;
+  let donors = 0;
+  try {
+    for (const d of dialogues) {
+      if (opts.limit !== undefined && res.written >= opts.limit) break;
+      if (!d.persona) {
+        res.skippedNoSurvey++;
+        continue;
+      }
+      if (d.donation === null) {
+        res.skippedInvalidDonation++;
+        continue;
+      }
+      if (d.exchanges.length === 0) {
+        res.skippedNoTurns++;
+        continue;
+      }
+      writer.write(
+        humanDialogueRecord({
+          id: d.id,
+          persona: d.persona,
+          persuader: d.exchanges.map((e) => e.persuader),
+          persuadee: d.exchanges.map((e) => e.persuadee),
+          donation: d.donation,
+          rawDonation: d.rawDonation,
+        }),
+      );
+      res.written++;
+      total += d.donation;
+      if (d.donation > 0) donors++;
+    }
+  } finally {
+    writer.close();
+  }
+  res.meanDonation = res.written ? total / res.written : 0;
+  res.donorShare = res.written ? donors / res.written : 0;
+  return res;
+}
+
+export function registerImportP4g(importCmd: Command): void {
+  importCmd
+    .command('p4g')
+    .description('PersuasionForGood dialogues → Persuasion-v0 episode records (reward = the real donation)')
+    .requiredOption('--dialogs <csv>', 'dialogs.csv (one row per sentence)')
+    .requiredOption('--participants <csv>', 'participants.csv (surveys and donations)')
+    .requiredOption('--out <jsonl>', 'output records')
+    .option('--limit <n>', 'import at most N dialogues')
+    .action((opts: { dialogs: string; participants: string; out: string; limit?: string }) => {
+      const limit = opts.limit === undefined ? undefined : Number(opts.limit);
+      if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new ConfigError('--limit must be a positive integer');
+      const r = importP4g({ ...opts, limit });
+      process.stdout.write(
+        `imported ${r.written} dialogues into ${opts.out} (mean donation $${r.meanDonation.toFixed(3)}, ${(r.donorShare * 100).toFixed(1)}% donors); ` +
+          `skipped ${r.skippedInvalidDonation} with an invalid or missing donation, ${r.skippedNoSurvey} without a persuadee survey, ${r.skippedNoTurns} without turns\n`,
+      );
+    });
+}
