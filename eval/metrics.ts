@@ -2,14 +2,18 @@
  * Per-environment metrics computed from episode records alone (so `verify` can recompute them).
  *
  * Success of an episode: the env's own verdict, `info.success` of the final step, when the env
- * reports one (every dialogym env does). For an env that does not, an episode counts as a success
- * when it terminated (not truncated), raised no error and earned a positive return.
+ * reports one (`info.agentWon`, which multi-player envs report, is read the same way). For an env
+ * that reports neither, an episode counts as a success when it terminated (not truncated), raised no
+ * error and earned a positive return.
  */
 import type { EpisodeRecord } from '../core/record.js';
 import { deriveSeed } from '../core/rng.js';
 import { bootstrapMeanCI, type Interval, mean, passHatK, round } from './stats.js';
 
-export type SuccessSource = 'info.success' | 'termination' | 'mixed';
+export type SuccessSource = 'info.success' | 'info.agentWon' | 'termination' | 'mixed';
+
+/** Info fields holding the env's own success verdict, in order of preference. */
+const VERDICT_KEYS = ['success', 'agentWon'] as const;
 
 export interface EnvMetrics {
   /** Number of episode records (tasks × trials). */
@@ -41,10 +45,12 @@ export interface EnvMetrics {
   wallMs: { total: number; meanPerEpisode: number };
 }
 
-export function episodeSuccess(rec: EpisodeRecord): { success: boolean; source: 'info.success' | 'termination' } {
+export function episodeSuccess(rec: EpisodeRecord): { success: boolean; source: Exclude<SuccessSource, 'mixed'> } {
   const last = rec.turns.length > 0 ? rec.turns[rec.turns.length - 1]?.info : rec.initialObservation.info;
-  const verdict = last?.success;
-  if (typeof verdict === 'boolean') return { success: verdict, source: 'info.success' };
+  for (const key of VERDICT_KEYS) {
+    const verdict = last?.[key];
+    if (typeof verdict === 'boolean') return { success: verdict, source: `info.${key}` };
+  }
   const ok = rec.termination.terminated && !rec.termination.truncated && rec.error === null && rec.totals.return > 0;
   return { success: ok, source: 'termination' };
 }

@@ -93,7 +93,7 @@ const metricsSchema: JsonSchema = {
     returnStd: num,
     successRate: { type: 'number', minimum: 0, maximum: 1 },
     successCI: interval,
-    successSource: { enum: ['info.success', 'termination', 'mixed'] },
+    successSource: { enum: ['info.success', 'info.agentWon', 'termination', 'mixed'] },
     passK: { type: 'object', additionalProperties: { type: 'number', minimum: 0, maximum: 1 } },
     meanTurns: num,
     invalidActionRate: { type: 'number', minimum: 0, maximum: 1 },
