@@ -18,6 +18,7 @@ import * as list from './commands/list.js';
 import * as play from './commands/play.js';
 import * as replay from './commands/replay.js';
 import * as rollout from './commands/rollout.js';
+import * as selfplay from './commands/selfplay.js';
 import * as start from './commands/start.js';
 import * as validateCmd from './commands/validate.js';
 import * as verify from './commands/verify.js';
@@ -26,6 +27,7 @@ const commands: { register(program: Command): void }[] = [
   list,
   play,
   rollout,
+  selfplay,
   replay,
   importCmd,
   validateCmd,

@@ -279,13 +279,13 @@ export function newGame(setup: GameSetup, rules: GameRules): GameState {
 function draft(g: GameState): GameState {
   const players: Record<string, PlayerState> = {};
   for (const [k, v] of Object.entries(g.players)) players[k] = { ...v, taskProgress: [...v.taskProgress] };
-  const logs: Record<string, LogEntry[]> = {};
-  for (const [k, v] of Object.entries(g.logs)) logs[k] = v.slice();
+  // Logs are copied lazily by `pushLog`, on a draft's first append to each player's log.
+  const logs: Record<string, LogEntry[]> = { ...g.logs };
   const rewards: Record<string, Record<string, number>> = {};
   for (const [k, v] of Object.entries(g.rewards)) rewards[k] = { ...v };
   const signals: GameState['signals'] = {};
   for (const [k, v] of Object.entries(g.signals)) signals[k] = { ...v };
-  return {
+  const d: GameState = {
     ...g,
     players,
     bodies: g.bodies.map((b) => ({ ...b })),
@@ -302,9 +302,23 @@ function draft(g: GameState): GameState {
         }
       : null,
   };
+  copiedLogs.set(d, new Set());
+  return d;
 }
 
+/**
+ * Which players' logs a draft already owns (copy-on-write, so a transition does not copy every log).
+ * Keyed weakly by the draft object: invisible in the state's JSON and gone with the draft; drafts not
+ * in the map (a game being built by `newGame`) own all of their logs.
+ */
+const copiedLogs = new WeakMap<GameState, Set<string>>();
+
 function pushLog(g: GameState, player: string, e: LogEntry): void {
+  const owned = copiedLogs.get(g);
+  if (owned && !owned.has(player)) {
+    g.logs[player] = (g.logs[player] ?? []).slice();
+    owned.add(player);
+  }
   (g.logs[player] as LogEntry[]).push(e);
 }
 

@@ -82,6 +82,8 @@ export function tableInput(g: GameState, seats: string[], fed: Record<string, nu
 
 export interface SocialContext extends BaseContext {
   game: GameState;
+  /** Constant within an episode, so built once. */
+  instructions: string;
   agent: string;
   surveyMode: 'ask' | 'off';
   params: MindParams;
@@ -219,6 +221,7 @@ export const definition = defineEnv<SocialScenario, SocialContext>({
         const game = newGame(input.scenario, rules);
         return {
           game,
+          instructions: instructionsFor(game, input.scenario.agent, mode),
           agent: input.scenario.agent,
           surveyMode: mode,
           params,
@@ -254,7 +257,7 @@ export const definition = defineEnv<SocialScenario, SocialContext>({
   observe(ctx) {
     const g = ctx.game;
     const view = {
-      instructions: instructionsFor(g, ctx.agent, ctx.surveyMode),
+      instructions: ctx.instructions,
       transcript: transcriptFor(g, ctx.agent),
       newText: newTextFor(g, ctx.agent, ctx.agentSeen, ctx.surveyMode),
     };

@@ -12,7 +12,6 @@
  */
 import type { TranscriptEntry } from '../../core/types.js';
 import {
-  actionRequests,
   canonicalAction,
   currentSpeaker,
   type GameState,
@@ -36,7 +35,10 @@ export type SeatDecision =
 
 /** What `player` must do now, or null when the game does not wait for it. */
 export function awaitingOf(g: GameState, player: string): Awaiting | null {
-  if (g.phase === 'action') return actionRequests(g).some((r) => r.player === player) ? 'action' : null;
+  if (g.phase === 'action') {
+    const me = g.players[player];
+    return me?.alive && me.busy === 0 ? 'action' : null;
+  }
   if (g.phase === 'discussion') {
     if (g.meeting?.step === 'survey') return surveyRequests(g).some((r) => r.player === player) ? 'survey' : null;
     return currentSpeaker(g) === player ? 'speak' : null;

@@ -33,11 +33,18 @@ const NEG = /\b(not|never|didn'?t|did not|isn'?t|wasn'?t|no way|don'?t|doesn'?t)
 const SUS = /\b(sus|suss|suspicious|suspect|imposter|impostor|killer|murderer|guilty|lying|liar|lie|vote(?:d)?(?: for| out)?|eject|it was|did it|shady|sketchy)\b/;
 const DEFEND = /\b(innocent|safe|clear(?:ed)?|trust|vouch|not the imposter|not the impostor|not sus|crewmate)\b/;
 
+const WORD = /[a-z0-9]/;
+
+/** Positions of whole-word occurrences of `names` in lower-cased `text` (no regex compilation per call). */
 function findAll(text: string, names: string[]): { name: string; at: number }[] {
   const out: { name: string; at: number }[] = [];
   for (const n of names) {
-    const re = new RegExp(`\\b${n.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'g');
-    for (let m = re.exec(text); m; m = re.exec(text)) out.push({ name: n, at: m.index });
+    const needle = n.toLowerCase();
+    for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) {
+      const before = at > 0 ? (text[at - 1] as string) : ' ';
+      const after = at + needle.length < text.length ? (text[at + needle.length] as string) : ' ';
+      if (!WORD.test(before) && !WORD.test(after)) out.push({ name: n, at });
+    }
   }
   return out.sort((a, b) => a.at - b.at);
 }
