@@ -43,7 +43,7 @@ function provider(extra: Partial<LlmProviderConfig> = {}) {
 }
 
 /** The next request gets `faults` in order, then the server behaves. */
-function inject(...faults: FaultKind[]) {
+function inject(...faults: (FaultKind | 'ok')[]) {
   server.resetStats();
   server.setFaults({ script: faults });
 }

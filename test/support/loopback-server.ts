@@ -60,6 +60,8 @@ export interface LoopbackOptions {
   /** How long a `hang` keeps the request open unless the client gives up first. Default 60 s. */
   hangMs?: number;
   models?: string[];
+  /** Serve GET /v1/models (default true); off, it is a 404 as on some servers. */
+  modelsRoute?: boolean;
   /** Reply for requests without a schema (agents). */
   textReply?: (body: Json) => string;
   /** Answer 401 unless the request carries `Authorization: Bearer <requireApiKey>`. */
@@ -142,7 +144,7 @@ export async function startLoopbackServer(opts: LoopbackOptions = {}): Promise<L
       sendJson(res, 401, { error: { message: `Incorrect API key provided: ${given}`, type: 'invalid_request_error', code: 'invalid_api_key' } });
       return;
     }
-    if (req.method === 'GET' && /\/v1\/models\/?$/.test(path)) {
+    if (req.method === 'GET' && /\/v1\/models\/?$/.test(path) && opts.modelsRoute !== false) {
       stats.modelsRequests += 1;
       const data = (opts.models ?? ['loopback-model']).map((id) => ({ id, object: 'model', created: 0, owned_by: 'loopback' }));
       sendJson(res, 200, { object: 'list', data });
