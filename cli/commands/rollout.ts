@@ -5,10 +5,11 @@ import { JsonlWriter, readJsonl } from '../../core/jsonl.js';
 import { validateRecord } from '../../core/record.js';
 import { getRegistration, type MakeOptions } from '../../core/registry.js';
 import { type EpisodeJob, RunSummary, runJobs } from '../../core/runner.js';
+import { addLlmOptions, type LlmCliOptions, setupLlm } from '../llm-options.js';
 import { progressBar } from '../progress.js';
 import { nonNegativeInt, positiveInt } from '../run.js';
 
-interface RolloutOptions {
+interface RolloutOptions extends LlmCliOptions {
   env: string;
   agent: string;
   episodes: number;
@@ -30,8 +31,7 @@ export async function existingKeys(path: string): Promise<Set<string>> {
 }
 
 export function register(program: Command): void {
-  program
-    .command('rollout')
+  addLlmOptions(program.command('rollout'))
     .description('Run an agent against an environment for N episodes and write one episode record per line')
     .requiredOption('--env <id>', 'environment id')
     .option('--agent <name>', 'agent: random, expert, llm, replay, human, or an env-specific one', 'random')
@@ -47,14 +47,18 @@ export function register(program: Command): void {
       if (!(reg.simulatorKinds ?? ['scripted']).includes(opts.sim)) {
         throw new ConfigError(`${opts.env} has no '${opts.sim}' simulator (available: ${(reg.simulatorKinds ?? []).join(', ')})`);
       }
-      if (opts.sim !== 'scripted' || opts.agent === 'llm') {
-        throw new ConfigError(`--sim ${opts.sim} / --agent llm need an LLM endpoint; see 'dialogym rollout --help'`);
-      }
+      const needLlm = { sim: opts.sim === 'llm', agent: opts.agent === 'llm' };
       if (existsSync(opts.out) && !opts.resume) {
         // Refuse to silently overwrite finished work; --resume continues it.
         throw new ConfigError(`${opts.out} exists; pass --resume to continue it or choose another --out`);
       }
-      const makeOptions: MakeOptions = { simulator: { kind: opts.sim }, maxEpisodeSteps: opts.maxSteps };
+      // After the output check, so a refused run never waits on an endpoint; before any episode starts.
+      const llm = needLlm.sim || needLlm.agent ? await setupLlm(opts, needLlm) : undefined;
+      const makeOptions: MakeOptions = {
+        simulator: llm?.simulator ?? { kind: opts.sim },
+        llm: llm?.sim,
+        maxEpisodeSteps: opts.maxSteps,
+      };
       const have = opts.resume ? await existingKeys(opts.out) : new Set<string>();
       const jobs: EpisodeJob[] = [];
       for (let i = 0; i < opts.episodes; i++) {
@@ -70,6 +74,8 @@ export function register(program: Command): void {
         const res = await runJobs(jobs, {
           concurrency: opts.concurrency,
           makeOptions,
+          agentLlm: llm?.agent,
+          shouldStop: llm ? (rec) => llm.shouldStop(rec) : undefined,
           onRecord: (rec) => {
             writer.write(rec);
             summary.add(rec);
@@ -81,6 +87,7 @@ export function register(program: Command): void {
         process.stdout.write(
           `${opts.env} × ${opts.agent}: ${summary.format(performance.now() - t0)}${skipped ? ` · resumed (${skipped} already done)` : ''}\n`,
         );
+        if (llm) process.stdout.write(`${llm.describe()}\n`);
         process.stdout.write(`wrote ${opts.out}\n`);
         if (res.stoppedBecause) {
           process.stderr.write(`stopped early: ${res.stoppedBecause}. Rerun with --resume to finish.\n`);
