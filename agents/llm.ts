@@ -134,7 +134,7 @@ export function toAction(reply: string, verbs: readonly string[] = []): string {
 
 function cleanLine(line: string): string {
   let l = line.trim().replace(/^(?:[-*]\s+|>\s*)/, '');
-  l = l.replace(/^\*{0,2}(?:final\s+)?(?:action|answer|move)\s*\*{0,2}\s*:\s*/i, '');
+  l = l.replace(/^\*{0,2}(?:final\s+)?(?:action|answer|move)(?:\s*:\s*\*{0,2}|\s*\*{0,2}\s*:)\s*/i, '');
   for (let i = 0; i < 2; i++) {
     const m = /^(["'`*])([\s\S]*)\1$/.exec(l);
     if (m) l = (m[2] ?? '').trim();
