@@ -152,7 +152,8 @@ export class ScriptedPersuadee implements UserSimulator<PersuadeeInput, Persuade
   private readonly susceptibility: Record<string, number> = {};
   private readonly pushSensitivity: number;
   private readonly extrovert: number;
-  private state: ScriptedPersuadeeState;
+  /** Null until the first turn: drawing it in the constructor would advance a restored RNG. */
+  private current: ScriptedPersuadeeState | null = null;
 
   constructor(
     private readonly ctx: SimulatorContext<PersuasionScenario>,
@@ -168,19 +169,23 @@ export class ScriptedPersuadee implements UserSimulator<PersuadeeInput, Persuade
     for (const [s, w] of Object.entries(SUSCEPTIBILITY)) this.susceptibility[s] = Math.max(0.2, 1 + this.traitSum(w));
     this.pushSensitivity = Math.max(0.3, 1 + this.traitSum(PUSH_SENSITIVITY));
     this.extrovert = this.trait('extrovert');
-    this.state = this.initialState(ctx.rng);
+  }
+
+  private get state(): ScriptedPersuadeeState {
+    this.current ??= this.initialState(this.ctx.rng);
+    return this.current;
   }
 
   get config(): SimulatorConfig {
     return this.ctx.config;
   }
 
-  getState(): ScriptedPersuadeeState {
-    return structuredClone(this.state);
+  getState(): ScriptedPersuadeeState | null {
+    return this.current === null ? null : structuredClone(this.current);
   }
 
-  setState(state: ScriptedPersuadeeState): void {
-    this.state = structuredClone(state);
+  setState(state: ScriptedPersuadeeState | null): void {
+    this.current = state === null ? null : structuredClone(state);
   }
 
   /** Current log-odds of giving if the talk ended now. */
@@ -199,7 +204,6 @@ export class ScriptedPersuadee implements UserSimulator<PersuadeeInput, Persuade
 
   respond(input: PersuadeeInput): PersuadeeTurn {
     const s = this.state;
-    const rng = this.ctx.rng;
     const text = typeof input.text === 'string' ? input.text : '';
     const offences = findOffences(text, s.previous);
     s.previous.push(normaliseMessage(text));
@@ -220,7 +224,6 @@ export class ScriptedPersuadee implements UserSimulator<PersuadeeInput, Persuade
       annoyance: Math.round(s.annoyance * 1e4) / 1e4,
       openConcerns: s.concerns.filter((c) => c.revealed && !c.resolved).map((c) => c.id),
     };
-    void rng;
     return turn;
   }
 
