@@ -8,7 +8,9 @@ import '../envs/index.js';
 import '../agents/index.js';
 import { DIALOGYM_VERSION } from '../core/version.js';
 import { runCli } from './run.js';
+import * as exportCmd from './commands/export.js';
 import * as generateCmd from './commands/generate.js';
+import * as hindsightCmd from './commands/hindsight.js';
 import * as evalCmd from './commands/eval.js';
 import * as calibrateCmd from './commands/calibrate.js';
 import * as graph from './commands/graph.js';
@@ -34,6 +36,8 @@ const commands: { register(program: Command): void }[] = [
   graph,
   start,
   generateCmd,
+  exportCmd,
+  hindsightCmd,
   evalCmd,
   calibrateCmd,
   leaderboard,
