@@ -3,4 +3,5 @@ import './guess-number/index.js';
 import './clarify-search/index.js';
 import './persuasion/index.js';
 import './social-deduction/index.js';
+import './embodied/index.js';
 import './clarify-task/index.js';
