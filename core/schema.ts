@@ -16,13 +16,36 @@ export const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: tr
 addFormats(ajv);
 
 const compiled = new WeakMap<object, ValidateFunction>();
+/**
+ * Second-level cache by content: callers that build a schema per call (an LLM simulator's
+ * per-turn request schema) would otherwise pay an ajv compilation per call, and grow ajv's own
+ * cache (keyed by object) without bound. Bounded; evicted schemas are removed from ajv too.
+ */
+const byContent = new Map<string, ValidateFunction>();
+const MAX_SCHEMAS_BY_CONTENT = 512;
 
 export function compileSchema(schema: JsonSchema): ValidateFunction {
   let fn = compiled.get(schema);
+  if (fn) return fn;
+  let key: string | undefined;
+  try {
+    key = JSON.stringify(schema);
+  } catch {
+    key = undefined; // not JSON (cyclic): compiled by identity only
+  }
+  fn = key === undefined ? undefined : byContent.get(key);
   if (!fn) {
     fn = ajv.compile(schema);
-    compiled.set(schema, fn);
+    if (key !== undefined) {
+      byContent.set(key, fn);
+      if (byContent.size > MAX_SCHEMAS_BY_CONTENT) {
+        const [oldKey, oldFn] = byContent.entries().next().value as [string, ValidateFunction];
+        byContent.delete(oldKey);
+        ajv.removeSchema(oldFn.schema as JsonSchema);
+      }
+    }
   }
+  compiled.set(schema, fn);
   return fn;
 }
 
