@@ -29,9 +29,10 @@ import OpenAI from 'openai';
 import pLimit from 'p-limit';
 import { ConfigError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
-import { type JsonSchema, validate } from '../core/schema.js';
+import { compileSchema, formatErrors, type JsonSchema } from '../core/schema.js';
+import type { ValidateFunction } from 'ajv';
 import { addUsage, emptyUsage, type Json, type Usage } from '../core/types.js';
-import { type CachedExchange, cacheKey, DEFAULT_CACHE_DIR, LlmCache } from './llm-cache.js';
+import { type CachedExchange, cacheKey, canonicalJson, DEFAULT_CACHE_DIR, LlmCache } from './llm-cache.js';
 import { displayUrl, LlmError, type LlmErrorType, LlmUnavailableError, scrubSecrets } from './llm-errors.js';
 import { extractJson } from './llm-json.js';
 import type { ChatMessage, LlmProvider, StructuredRequest, StructuredResponse } from './types.js';
@@ -277,8 +278,10 @@ class OpenAiCompatibleProvider implements LlmClientProvider {
     }
     const parsed = extractJson(text);
     if (!parsed.ok) return { ok: false, problem: 'the reply contained no parsable JSON object' };
-    const r = validate(req.schema, parsed.value);
-    if (!r.ok) return { ok: false, problem: `the JSON does not satisfy the schema: ${r.errors.join('; ')}` };
+    const fn = validatorFor(req.schema);
+    if (!fn(parsed.value)) {
+      return { ok: false, problem: `the JSON does not satisfy the schema: ${formatErrors(fn.errors ?? []).join('; ')}` };
+    }
     const verdict = req.check?.(parsed.value) ?? null;
     if (verdict !== null) return { ok: false, problem: verdict };
     return { ok: true, value: parsed.value };
@@ -510,6 +513,23 @@ class OpenAiCompatibleProvider implements LlmClientProvider {
   private scrub(text: string): string {
     return scrubSecrets(text, this.secrets);
   }
+}
+
+const validators = new Map<string, ValidateFunction>();
+
+/**
+ * Validators by schema *content*: callers may build an equal schema object per call, and compiling
+ * each one would cost milliseconds and grow ajv's identity-keyed cache without bound.
+ */
+function validatorFor(schema: JsonSchema): ValidateFunction {
+  const key = canonicalJson(schema);
+  let fn = validators.get(key);
+  if (!fn) {
+    if (validators.size >= 512) validators.clear();
+    fn = compileSchema(schema);
+    validators.set(key, fn);
+  }
+  return fn;
 }
 
 function fromCompletion(r: unknown): CachedExchange {

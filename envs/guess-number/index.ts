@@ -86,6 +86,10 @@ class ScriptedGuessUser implements UserSimulator<UserInput, GuessTurn> {
   setState(): void {}
 }
 
+const narrowTurn = (answer: JsonSchema): JsonSchema => ({ ...turnSchema, properties: { ...turnSchema.properties, answer } });
+const greetingTurnSchema = narrowTurn({ enum: ['greeting'] });
+const answerTurnSchema = narrowTurn({ enum: ['yes', 'no', 'unknown'] });
+
 /** The LLM-played user: the secret in the system prompt, the agent's questions as its chat input. */
 function llmGuessUser(ctx: SimulatorContext<GuessScenario>): UserSimulator<UserInput, GuessTurn> {
   const { secret, lo, hi } = ctx.scenario;
@@ -101,13 +105,7 @@ function llmGuessUser(ctx: SimulatorContext<GuessScenario>): UserSimulator<UserI
       input.kind === 'greet'
         ? [{ role: 'user', content: `(The game starts: greet the player and tell them the range ${lo} to ${hi}.)` }]
         : [{ role: 'user', content: input.text }],
-    requestSchema: (input) => ({
-      ...turnSchema,
-      properties: {
-        ...turnSchema.properties,
-        answer: input.kind === 'greet' ? { enum: ['greeting'] } : { enum: ['yes', 'no', 'unknown'] },
-      },
-    }),
+    requestSchema: (input) => (input.kind === 'greet' ? greetingTurnSchema : answerTurnSchema),
     check: (turn, input) => {
       if (input.kind === 'greet') return turn.answer === 'greeting' ? null : 'the opening line must have answer "greeting"';
       return turn.answer === 'greeting' ? 'answer "greeting" is only for the opening line' : null;
