@@ -15,13 +15,26 @@
 import { Rng } from '../../core/rng.js';
 import type { Observation, StepInfo, TranscriptEntry } from '../../core/types.js';
 import { loadClariq } from '../../envs/clarify-common/clariq-data.js';
-import { Bm25Stats, contentTerms, idfCosine, polarityOf, stem, tokenize, isStopword } from '../../envs/clarify-common/text.js';
+import {
+  Bm25Stats,
+  contentTerms,
+  isStopword,
+  type PreparedDoc,
+  polarityOf,
+  stem,
+  tokenize,
+  vectorCosine,
+  type WeightedVector,
+  weightedVector,
+} from '../../envs/clarify-common/text.js';
 import type { Agent, AgentEpisodeContext } from '../types.js';
 
 interface BankQuestion {
   id: string;
   text: string;
   terms: string[];
+  doc: PreparedDoc;
+  vector: WeightedVector;
 }
 
 interface Bank {
@@ -34,8 +47,11 @@ let bank: Bank | undefined;
 /** The question bank with its BM25 statistics, built once and only read afterwards. */
 function questionBank(): Bank {
   if (!bank) {
-    const questions = Object.entries(loadClariq().questions).map(([id, text]) => ({ id, text, terms: contentTerms(text) }));
-    bank = { questions, stats: new Bm25Stats(questions.map((q) => q.terms)) };
+    const raw = Object.entries(loadClariq().questions).map(([id, text]) => ({ id, text, terms: contentTerms(text) }));
+    const stats = new Bm25Stats(raw.map((q) => q.terms));
+    const idf = (t: string) => stats.idf(t);
+    const questions = raw.map((q) => ({ ...q, doc: stats.prepare(q.terms), vector: weightedVector(q.terms, idf) }));
+    bank = { questions, stats };
   }
   return bank;
 }
@@ -89,14 +105,14 @@ export class ClariqSearchExpert implements Agent {
     const rq = [...requestTerms];
     const scored: { q: BankQuestion; rel: number }[] = [];
     for (const q of questions) {
-      const rel = stats.score(rq, q.terms);
+      const rel = stats.scorePrepared(rq, q.doc);
       if (rel > 0) scored.push({ q, rel });
     }
     scored.sort((a, b) => b.rel - a.rel || a.q.id.localeCompare(b.q.id));
     const top = scored.slice(0, this.config.candidates);
     const best = top[0]?.rel ?? 0;
     if (!best) return null;
-    const askedTerms = pairs.map((p) => contentTerms(p.question));
+    const askedVectors = pairs.map((p) => weightedVector(contentTerms(p.question), (t) => stats.idf(t)));
     const asked = new Set(pairs.map((p) => p.question.trim().toLowerCase()));
     const rejected = new Set<string>();
     for (const p of pairs) {
@@ -104,7 +120,6 @@ export class ClariqSearchExpert implements Agent {
       const said = new Set(contentTerms(p.answer));
       for (const t of contentTerms(p.question)) if (!requestTerms.has(t) && !said.has(t)) rejected.add(t);
     }
-    const idf = (t: string) => stats.idf(t);
     let choice: BankQuestion | undefined;
     let choiceScore = Number.NEGATIVE_INFINITY;
     for (const { q, rel } of top) {
@@ -113,7 +128,7 @@ export class ClariqSearchExpert implements Agent {
       if (novel.length === 0) continue;
       if (novel.some((t) => rejected.has(t))) continue;
       let redundancy = 0;
-      for (const a of askedTerms) redundancy = Math.max(redundancy, idfCosine(q.terms, a, idf));
+      for (const a of askedVectors) redundancy = Math.max(redundancy, vectorCosine(q.vector, a));
       const s = rel / best - this.config.diversity * redundancy;
       if (s > choiceScore) {
         choiceScore = s;

@@ -110,6 +110,8 @@ export class Bm25Stats {
   readonly n: number;
   readonly avgLength: number;
   private readonly df = new Map<string, number>();
+  private readonly idfs = new Map<string, number>();
+  private readonly unseenIdf: number;
   readonly k1: number;
   readonly b: number;
 
@@ -123,47 +125,67 @@ export class Bm25Stats {
       for (const t of new Set(doc)) this.df.set(t, (this.df.get(t) ?? 0) + 1);
     }
     this.avgLength = this.n > 0 ? total / this.n : 1;
+    for (const [t, df] of this.df) this.idfs.set(t, Math.log(1 + (this.n - df + 0.5) / (df + 0.5)));
+    this.unseenIdf = Math.log(1 + (this.n + 0.5) / 0.5);
   }
 
   idf(term: string): number {
-    const df = this.df.get(term) ?? 0;
-    return Math.log(1 + (this.n - df + 0.5) / (df + 0.5));
+    return this.idfs.get(term) ?? this.unseenIdf;
   }
 
-  /** Score of one document (its terms) for a query (its terms, repetitions collapsed). */
-  score(queryTerms: readonly string[], docTerms: readonly string[]): number {
+  /** A document's term counts and length norm, computed once and scored many times. */
+  prepare(docTerms: readonly string[]): PreparedDoc {
     const tf = new Map<string, number>();
     for (const t of docTerms) tf.set(t, (tf.get(t) ?? 0) + 1);
-    const norm = this.k1 * (1 - this.b + (this.b * docTerms.length) / (this.avgLength || 1));
+    return { tf, norm: this.k1 * (1 - this.b + (this.b * docTerms.length) / (this.avgLength || 1)) };
+  }
+
+  /** Score of a prepared document for a query (its terms, repetitions collapsed). */
+  scorePrepared(queryTerms: readonly string[], doc: PreparedDoc): number {
     let s = 0;
-    for (const q of new Set(queryTerms)) {
-      const f = tf.get(q);
+    const seen = new Set<string>();
+    for (const q of queryTerms) {
+      if (seen.has(q)) continue;
+      seen.add(q);
+      const f = doc.tf.get(q);
       if (!f) continue;
-      s += (this.idf(q) * f * (this.k1 + 1)) / (f + norm);
+      s += (this.idf(q) * f * (this.k1 + 1)) / (f + doc.norm);
     }
     return s;
   }
+
+  /** Score of one document (its terms) for a query. */
+  score(queryTerms: readonly string[], docTerms: readonly string[]): number {
+    return this.scorePrepared(queryTerms, this.prepare(docTerms));
+  }
 }
 
-/** Cosine similarity of two term bags weighted by idf (for matching questions to questions). */
-export function idfCosine(a: readonly string[], b: readonly string[], idf: (t: string) => number): number {
-  const va = new Map<string, number>();
-  const vb = new Map<string, number>();
-  for (const t of a) va.set(t, (va.get(t) ?? 0) + 1);
-  for (const t of b) vb.set(t, (vb.get(t) ?? 0) + 1);
+export interface PreparedDoc {
+  tf: Map<string, number>;
+  norm: number;
+}
+
+/** An idf-weighted term vector with its norm, for repeated cosine comparisons. */
+export interface WeightedVector {
+  weights: Map<string, number>;
+  norm: number;
+}
+
+export function weightedVector(terms: readonly string[], idf: (t: string) => number): WeightedVector {
+  const weights = new Map<string, number>();
+  for (const t of terms) weights.set(t, (weights.get(t) ?? 0) + idf(t));
+  let sq = 0;
+  for (const w of weights.values()) sq += w * w;
+  return { weights, norm: Math.sqrt(sq) };
+}
+
+export function vectorCosine(a: WeightedVector, b: WeightedVector): number {
+  if (a.norm === 0 || b.norm === 0) return 0;
+  const [small, large] = a.weights.size <= b.weights.size ? [a, b] : [b, a];
   let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (const [t, c] of va) {
-    const w = c * idf(t);
-    na += w * w;
-    const o = vb.get(t);
-    if (o) dot += w * o * idf(t);
+  for (const [t, w] of small.weights) {
+    const o = large.weights.get(t);
+    if (o) dot += w * o;
   }
-  for (const [t, c] of vb) {
-    const w = c * idf(t);
-    nb += w * w;
-  }
-  if (na === 0 || nb === 0) return 0;
-  return dot / Math.sqrt(na * nb);
+  return dot / (a.norm * b.norm);
 }

@@ -22,8 +22,8 @@ export type SearchPolarity = 'yes' | 'no' | 'other';
 export interface SearchTurn {
   utterance: string;
   polarity: SearchPolarity | 'request';
-  /** 'request' (opening), 'corpus' (a crowd worker's answer), 'generated' (scripted fallback), 'recorded' (import), 'llm'. */
-  source: 'request' | 'corpus' | 'generated' | 'recorded' | 'llm';
+  /** 'request' (opening), 'corpus' (a crowd worker's answer), 'generated' (scripted fallback), 'human' (a recorded crowd answer, imports), 'llm'. */
+  source: 'request' | 'corpus' | 'generated' | 'human' | 'llm';
   /** Stemmed content terms of the hidden facet that the utterance contains. */
   revealedAspects: string[];
   /** Question id of the corpus question the answer was grounded on, when source is 'corpus'. */
@@ -37,7 +37,7 @@ export const searchTurnSchema = {
   properties: {
     utterance: { type: 'string', minLength: 1, maxLength: 1000 },
     polarity: { enum: ['yes', 'no', 'other', 'request'] },
-    source: { enum: ['request', 'corpus', 'generated', 'recorded', 'llm'] },
+    source: { enum: ['request', 'corpus', 'generated', 'human', 'llm'] },
     revealedAspects: { type: 'array', items: { type: 'string' } },
     groundedOn: { type: ['string', 'null'] },
   },

@@ -12,7 +12,7 @@
  * words every facet of a topic shares. It is deterministic and needs no model.
  */
 import { facetBm25 } from '../clarify-common/clariq-data.js';
-import { contentTerms } from '../clarify-common/text.js';
+import { contentTerms, type PreparedDoc } from '../clarify-common/text.js';
 import type { FacetRef, SearchScenario } from '../clarify-common/types.js';
 
 export interface FacetScore {
@@ -27,25 +27,26 @@ export interface SearchGrade {
   scores: FacetScore[];
 }
 
-const termCache = new Map<string, string[]>();
+const docCache = new Map<string, PreparedDoc>();
 
-function facetTerms(f: FacetRef): string[] {
-  let t = termCache.get(f.description);
-  if (!t) {
-    t = contentTerms(f.description);
-    if (termCache.size < 100_000) termCache.set(f.description, t);
+/** Facet descriptions prepared for BM25 once (bounded cache: descriptions of given scenarios are few). */
+function facetDoc(f: FacetRef): PreparedDoc {
+  let d = docCache.get(f.description);
+  if (!d) {
+    d = facetBm25().prepare(contentTerms(f.description));
+    if (docCache.size < 100_000) docCache.set(f.description, d);
   }
-  return t;
+  return d;
 }
 
 export function gradeStatement(statement: string, scenario: Pick<SearchScenario, 'facet' | 'otherFacets'>): SearchGrade {
   const bm25 = facetBm25();
   const q = contentTerms(statement);
-  const target = bm25.score(q, facetTerms(scenario.facet));
+  const target = bm25.scorePrepared(q, facetDoc(scenario.facet));
   const scores: FacetScore[] = [{ id: scenario.facet.id, score: round(target) }];
   let rank = 1;
   for (const f of scenario.otherFacets) {
-    const s = bm25.score(q, facetTerms(f));
+    const s = bm25.scorePrepared(q, facetDoc(f));
     scores.push({ id: f.id, score: round(s) });
     if (s >= target) rank += 1;
   }

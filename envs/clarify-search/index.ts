@@ -116,7 +116,8 @@ export const definition = defineEnv<SearchScenario, SearchContext>({
   simulators: {
     scripted: (ctx) => new ScriptedClariqUser(ctx as SimulatorContext<SearchScenario>),
     llm: (ctx) => new LlmClariqUser(ctx as SimulatorContext<SearchScenario>),
-    recorded: (ctx) => new RecordedClariqUser(ctx as SimulatorContext<SearchScenario>),
+    // 'human' replays the crowd answers of imported ClariQ records (the kind the import convention uses).
+    human: (ctx) => new RecordedClariqUser(ctx as SimulatorContext<SearchScenario>),
   },
   createMachine: (deps) =>
     setup({

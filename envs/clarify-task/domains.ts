@@ -103,52 +103,92 @@ export interface Mention {
   value: SlotValue;
   /** Preceded by "not" ("not on friday"): the speaker rules this value out. */
   negated: boolean;
-  /** Position in the normalised text, for ordering. */
+  /** Token position in the normalised text, for ordering. */
   at: number;
 }
 
-/** One wording and every (slot, value) it can mean: a bare "paris" is both an origin and a destination. */
-interface PatternGroup {
-  text: string;
+/** A wording as tokens, with every (slot, value) it can mean: a bare "paris" is both an origin and a destination. */
+interface Wording {
+  tokens: string[];
   meanings: { slot: string; value: SlotValue }[];
 }
 
-function groupPatterns(items: { text: string; slot: string; value: SlotValue }[]): PatternGroup[] {
-  const byText = new Map<string, PatternGroup>();
+/** Wordings indexed by first token, longest first, for greedy left-to-right longest-match scanning. */
+type WordingTable = Map<string, Wording[]>;
+
+function buildTable(items: { text: string; slot: string; value: SlotValue }[]): WordingTable {
+  const byText = new Map<string, Wording>();
   for (const it of items) {
-    let g = byText.get(it.text);
-    if (!g) {
-      g = { text: it.text, meanings: [] };
-      byText.set(it.text, g);
+    let w = byText.get(it.text);
+    if (!w) {
+      w = { tokens: it.text.split(' '), meanings: [] };
+      byText.set(it.text, w);
     }
-    g.meanings.push({ slot: it.slot, value: it.value });
+    if (!w.meanings.some((m) => m.slot === it.slot && m.value === it.value)) w.meanings.push({ slot: it.slot, value: it.value });
   }
-  return [...byText.values()].sort((a, b) => b.text.length - a.text.length);
+  const table: WordingTable = new Map();
+  for (const w of byText.values()) {
+    const first = w.tokens[0] as string;
+    table.set(first, [...(table.get(first) ?? []), w]);
+  }
+  for (const list of table.values()) list.sort((a, b) => b.tokens.length - a.tokens.length);
+  return table;
+}
+
+function tokensOf(text: string): string[] {
+  const n = normalize(text).trim();
+  return n ? n.split(' ') : [];
+}
+
+/** Longest wording of `table` starting at token `i` that covers no masked token. */
+function matchAt(table: WordingTable, tokens: readonly string[], masked: readonly boolean[], i: number): Wording | undefined {
+  const list = table.get(tokens[i] as string);
+  if (!list) return undefined;
+  outer: for (const w of list) {
+    if (i + w.tokens.length > tokens.length) continue;
+    for (let k = 0; k < w.tokens.length; k++) if (masked[i + k] || tokens[i + k] !== w.tokens[k]) continue outer;
+    return w;
+  }
+  return undefined;
+}
+
+/** Scans `tokens`, marking matched spans in `masked`; calls `hit` for each match. */
+function scan(table: WordingTable, tokens: readonly string[], masked: boolean[], hit: (w: Wording, at: number) => void): void {
+  for (let i = 0; i < tokens.length; i++) {
+    if (masked[i]) continue;
+    const w = matchAt(table, tokens, masked, i);
+    if (!w) continue;
+    hit(w, i);
+    for (let k = 0; k < w.tokens.length; k++) masked[i + k] = true;
+    i += w.tokens.length - 1;
+  }
 }
 
 /** Precomputed lookup tables of one domain. Built once per domain, read-only afterwards. */
 export class DomainIndex {
   readonly slotByName = new Map<string, SlotDef>();
-  /** Value wordings (phrase and bare), longest first. */
-  private readonly phrases: PatternGroup[];
-  private readonly bare: PatternGroup[];
-  private readonly keywords: { text: string; slot: string }[] = [];
+  private readonly phrases: WordingTable;
+  private readonly bare: WordingTable;
+  private readonly keywords: WordingTable;
+  private readonly slotOrder: Map<string, number>;
   readonly submissionSchema: JsonSchema;
 
   constructor(readonly domain: DomainDef) {
     const phrases: { text: string; slot: string; value: SlotValue }[] = [];
     const bare: { text: string; slot: string; value: SlotValue }[] = [];
+    const keywords: { text: string; slot: string; value: SlotValue }[] = [];
     for (const s of domain.slots) {
       this.slotByName.set(s.name, s);
       for (const v of s.values) {
         phrases.push({ text: normalize(phraseFor(s, v)).trim(), slot: s.name, value: v });
         bare.push({ text: normalize(valueText(s, v)).trim(), slot: s.name, value: v });
       }
-      for (const k of s.keywords) this.keywords.push({ text: normalize(k).trim(), slot: s.name });
+      for (const k of s.keywords) keywords.push({ text: normalize(k).trim(), slot: s.name, value: '' });
     }
-    this.phrases = groupPatterns(phrases);
-    this.bare = groupPatterns(bare);
-    this.keywords.sort((a, b) => b.text.length - a.text.length);
+    this.phrases = buildTable(phrases);
+    this.bare = buildTable(bare);
+    this.keywords = buildTable(keywords);
+    this.slotOrder = new Map(domain.slots.map((s, i) => [s.name, i]));
     this.submissionSchema = submissionSchemaOf(domain);
   }
 
@@ -161,44 +201,34 @@ export class DomainIndex {
   /**
    * Values mentioned in `text` by their full wording ("for 4 people"); with `bare`, also by the
    * value alone ("4 people", "friday"), which may fit several slots (origin and destination).
+   * Longest wordings win; a value right after "not" or "no" is reported as negated.
    */
   mentions(text: string, opts: { bare?: boolean } = {}): Mention[] {
-    let t = normalize(text);
+    const tokens = tokensOf(text);
+    const masked = new Array<boolean>(tokens.length).fill(false);
     const out: Mention[] = [];
-    const scan = (groups: PatternGroup[]) => {
-      for (const g of groups) {
-        const needle = ` ${g.text} `;
-        const hits: number[] = [];
-        for (let i = t.indexOf(needle); i >= 0; i = t.indexOf(needle, i + 1)) hits.push(i);
-        for (const i of hits) {
-          const negated = /\s(not|no)\s$/.test(t.slice(Math.max(0, i - 5), i + 1));
-          for (const m of g.meanings) out.push({ slot: m.slot, value: m.value, negated, at: i });
-          t = `${t.slice(0, i + 1)}${'#'.repeat(g.text.length)}${t.slice(i + 1 + g.text.length)}`;
-        }
-      }
+    const hit = (w: Wording, at: number) => {
+      const prev = tokens[at - 1];
+      const negated = prev === 'not' || prev === 'no';
+      for (const m of w.meanings) out.push({ slot: m.slot, value: m.value, negated, at });
     };
-    scan(this.phrases);
-    if (opts.bare) scan(this.bare);
+    scan(this.phrases, tokens, masked, hit);
+    if (opts.bare) scan(this.bare, tokens, masked, hit);
     return out.sort((a, b) => a.at - b.at);
   }
 
   /** Slots a question asks about by keyword, after masking the value wordings it contains. */
   askedSlots(text: string): string[] {
-    let t = normalize(text);
-    for (const p of [...this.phrases, ...this.bare]) {
-      const needle = ` ${p.text} `;
-      while (t.includes(needle)) t = t.replace(needle, ` ${'#'.repeat(p.text.length)} `);
-    }
-    const found: string[] = [];
-    for (const k of this.keywords) {
-      const needle = ` ${k.text} `;
-      if (t.includes(needle)) {
-        if (!found.includes(k.slot)) found.push(k.slot);
-        while (t.includes(needle)) t = t.replace(needle, ` ${'#'.repeat(k.text.length)} `);
-      }
-    }
-    const order = this.domain.slots.map((s) => s.name);
-    return found.sort((a, b) => order.indexOf(a) - order.indexOf(b));
+    const tokens = tokensOf(text);
+    const masked = new Array<boolean>(tokens.length).fill(false);
+    const none = () => {};
+    scan(this.phrases, tokens, masked, none);
+    scan(this.bare, tokens, masked, none);
+    const found = new Set<string>();
+    scan(this.keywords, tokens, masked, (w) => {
+      for (const m of w.meanings) found.add(m.slot);
+    });
+    return [...found].sort((a, b) => (this.slotOrder.get(a) ?? 0) - (this.slotOrder.get(b) ?? 0));
   }
 }
 

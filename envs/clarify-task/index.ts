@@ -62,11 +62,12 @@ export const taskScenarioSchema: JsonSchema = buildScenarioSchema();
 export function analyzeQuestion(dom: DomainIndex, text: string): TaskQuestion {
   const asked = dom.askedSlots(text);
   const confirm: { slot: string; value: SlotValueJson }[] = [];
-  for (const m of dom.mentions(text, { bare: true })) {
+  const mentions = dom.mentions(text, { bare: true });
+  for (const m of mentions) {
     if (m.negated) continue;
-    const sameText = dom.mentions(text, { bare: true }).filter((o) => o.at === m.at);
     // A bare value shared by several slots counts only for a slot the question names.
-    if (sameText.length > 1 && !asked.includes(m.slot)) continue;
+    const shared = mentions.some((o) => o !== m && o.at === m.at);
+    if (shared && !asked.includes(m.slot)) continue;
     if (!confirm.some((c) => c.slot === m.slot)) confirm.push({ slot: m.slot, value: m.value });
   }
   const confirmed = new Set(confirm.map((c) => c.slot));
@@ -165,7 +166,20 @@ export function sampleTaskScenario(rng: Rng, kwargs: Record<string, unknown>): T
   return scenario;
 }
 
+const instructionCache = new Map<string, string>();
+
+/** The agent's instructions for a domain, cached: they are constant for a domain and kwargs. */
 export function taskInstructions(dom: DomainIndex, kwargs: Record<string, unknown>): string {
+  const key = `${dom.domain.id}|${kwargs.questionCost}|${kwargs.redundantCost}|${kwargs.maxQuestions}`;
+  let text = instructionCache.get(key);
+  if (text === undefined) {
+    text = renderInstructions(dom, kwargs);
+    if (instructionCache.size < 1000) instructionCache.set(key, text);
+  }
+  return text;
+}
+
+function renderInstructions(dom: DomainIndex, kwargs: Record<string, unknown>): string {
   return (
     `You are an assistant completing the user's ${dom.domain.title} request. The user's request may leave out ` +
     'details you need; ask for them, then submit the completed request.\n' +
@@ -180,6 +194,20 @@ export function taskInstructions(dom: DomainIndex, kwargs: Record<string, unknow
     `Each question costs ${kwargs.questionCost}; asking again for something the user already told you costs ` +
     `${kwargs.redundantCost} more; at most ${kwargs.maxQuestions} questions. A fully correct submission earns 1.`
   );
+}
+
+const sampleCache = new Map<string, string[]>();
+
+/** Two example questions and a schema-valid example submission for the domain. */
+function sampleActionsOf(dom: DomainIndex): string[] {
+  let out = sampleCache.get(dom.domain.id);
+  if (!out) {
+    const example: Record<string, SlotValueJson> = {};
+    for (const s of dom.domain.slots) if (s.required) example[s.name] = s.values[0] as SlotValueJson;
+    out = [...dom.domain.slots.slice(0, 2).map((s) => `ASK could you tell me the ${s.title}?`), `SUBMIT ${JSON.stringify(example)}`];
+    sampleCache.set(dom.domain.id, out);
+  }
+  return out;
 }
 
 const JSON_BLOCK = /^```(?:json)?\s*([\s\S]*?)\s*```$/;
@@ -291,13 +319,11 @@ export const definition = defineEnv<TaskScenario, TaskContext>({
     }),
   observe(ctx, kwargs) {
     const dom = domainIndex(ctx.scenario.domain);
-    const sample = dom.domain.slots.slice(0, 2).map((s) => `ASK could you tell me the ${s.title}?`);
-    const example: Record<string, SlotValueJson> = {};
-    for (const s of dom.domain.slots) if (s.required) example[s.name] = s.values[0] as SlotValueJson;
+    const samples = sampleActionsOf(dom);
     return {
       instructions: taskInstructions(dom, kwargs),
       transcript: ctx.transcript,
-      sampleActions: [...(ctx.questions < Number(kwargs.maxQuestions) ? sample : []), `SUBMIT ${JSON.stringify(example)}`],
+      sampleActions: ctx.questions < Number(kwargs.maxQuestions) ? samples : samples.slice(-1),
     };
   },
   parseAction(action, ctx, kwargs) {

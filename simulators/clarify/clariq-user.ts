@@ -16,7 +16,16 @@
 import type { Rng } from '../../core/rng.js';
 import type { SimulatorConfig } from '../../core/types.js';
 import { type ClariqTopic, loadClariq } from '../../envs/clarify-common/clariq-data.js';
-import { Bm25Stats, contentTerms, idfCosine, isYesNoQuestion, polarityOf, tokenize } from '../../envs/clarify-common/text.js';
+import {
+  Bm25Stats,
+  contentTerms,
+  isYesNoQuestion,
+  polarityOf,
+  tokenize,
+  vectorCosine,
+  type WeightedVector,
+  weightedVector,
+} from '../../envs/clarify-common/text.js';
 import {
   type SearchScenario,
   type SearchTurn,
@@ -27,7 +36,8 @@ import type { SimulatorContext, UserSimulator } from '../types.js';
 
 export interface GroundedAnswer {
   questionId: string;
-  terms: string[];
+  /** The asked question as an idf-weighted vector (question-bank idf). */
+  vector: WeightedVector;
   answer: string;
 }
 
@@ -49,12 +59,16 @@ export class ClariqAnswerIndex {
         const list: GroundedAnswer[] = [];
         for (const [qid, answer] of f.qa) {
           const q = questions[qid];
-          if (q) list.push({ questionId: qid, terms: contentTerms(q), answer });
+          if (q) list.push({ questionId: qid, vector: this.vector(q), answer });
         }
         this.byFacet.set(`id:${f.id}`, list);
         this.byFacet.set(`desc:${f.desc.trim().toLowerCase()}`, list);
       }
     }
+  }
+
+  vector(text: string): WeightedVector {
+    return weightedVector(contentTerms(text), (t) => this.questionStats.idf(t));
   }
 
   answersFor(facetId: string, facetDesc: string): GroundedAnswer[] {
@@ -100,32 +114,92 @@ export function facetPhrase(facet: string): string {
   return t;
 }
 
-function aspectsIn(utterance: string, facet: string): string[] {
-  const said = new Set(contentTerms(utterance));
-  return [...new Set(contentTerms(facet).filter((t) => said.has(t)))];
-}
-
-/** Yes/no/other decision of the generated path; exported for the fidelity report and tests. */
-export function decidePolarity(
-  question: string,
-  request: string,
-  facet: string,
-  opts: ClariqAnswerOptions = DEFAULT_ANSWER_OPTIONS,
-): 'yes' | 'no' | 'other' {
-  const words = tokenize(question);
-  if (!isYesNoQuestion(question) || words.includes('or')) return 'other';
-  const requestTerms = new Set(contentTerms(request));
-  const facetTerms = new Set(contentTerms(facet));
+/** Yes/no/other decision of the generated path, from the question's terms beyond the request. */
+function polarityFor(question: string, requestTerms: Set<string>, facetTerms: Set<string>, opts: ClariqAnswerOptions): 'yes' | 'no' | 'other' {
+  if (!isYesNoQuestion(question) || tokenize(question).includes('or')) return 'other';
   const novel = [...new Set(contentTerms(question))].filter((t) => !requestTerms.has(t));
   if (novel.length === 0) return 'yes';
   const covered = novel.filter((t) => facetTerms.has(t)).length;
   return covered / novel.length >= opts.yesCoverage ? 'yes' : 'no';
 }
 
+/** Exported for tests: the polarity the generated path gives `question` for `facet` of `request`. */
+export function decidePolarity(
+  question: string,
+  request: string,
+  facet: string,
+  opts: ClariqAnswerOptions = DEFAULT_ANSWER_OPTIONS,
+): 'yes' | 'no' | 'other' {
+  return polarityFor(question, new Set(contentTerms(request)), new Set(contentTerms(facet)), opts);
+}
+
 /**
- * One answer to `question` for a user holding `facet` of the topic opened by `request`.
- * Pure given the rng: the same inputs and rng state give the same turn.
+ * Everything about one (request, facet) the user needs per question, computed once per episode:
+ * the grounded answers of the facet, the request's and facet's terms, and the facet restated.
  */
+export class FacetProfile {
+  private readonly grounded: GroundedAnswer[];
+  private readonly requestTerms: Set<string>;
+  private readonly facetTermList: string[];
+  private readonly facetTerms: Set<string>;
+  private readonly phrase: string;
+
+  constructor(
+    scenario: Pick<SearchScenario, 'request' | 'facet'>,
+    private readonly index: ClariqAnswerIndex,
+  ) {
+    this.grounded = index.answersFor(scenario.facet.id, scenario.facet.description);
+    this.requestTerms = new Set(contentTerms(scenario.request));
+    this.facetTermList = [...new Set(contentTerms(scenario.facet.description))];
+    this.facetTerms = new Set(this.facetTermList);
+    this.phrase = facetPhrase(scenario.facet.description);
+  }
+
+  aspectsIn(utterance: string): string[] {
+    const said = new Set(contentTerms(utterance));
+    return this.facetTermList.filter((t) => said.has(t));
+  }
+
+  /** One answer to `question`. Pure given the rng: the same inputs and rng state give the same turn. */
+  answer(question: string, rng: Rng, opts: ClariqAnswerOptions = DEFAULT_ANSWER_OPTIONS): SearchTurn {
+    if (this.grounded.length) {
+      const q = this.index.vector(question);
+      let best: GroundedAnswer | undefined;
+      let bestSim = -1;
+      for (const g of this.grounded) {
+        if (g.questionId === opts.excludeQuestionId) continue;
+        const sim = vectorCosine(q, g.vector);
+        if (sim > bestSim) {
+          bestSim = sim;
+          best = g;
+        }
+      }
+      if (best && bestSim >= opts.groundingThreshold) {
+        return {
+          utterance: best.answer,
+          polarity: polarityOf(best.answer),
+          source: 'corpus',
+          revealedAspects: this.aspectsIn(best.answer),
+          groundedOn: best.questionId,
+        };
+      }
+    }
+    const polarity = polarityFor(question, this.requestTerms, this.facetTerms, opts);
+    const phrase = this.phrase;
+    let utterance: string;
+    if (polarity === 'yes') {
+      const looking = /^to /.test(phrase) ? `yes i want ${phrase}` : `yes i am looking for ${phrase}`;
+      utterance = rng.pick([`yes i want ${phrase}`, looking, `yes specifically i want ${phrase}`]);
+    } else if (polarity === 'no') {
+      utterance = rng.pick([`no i just want ${phrase}`, `no i want ${phrase}`, `no i would like ${phrase}`]);
+    } else {
+      utterance = rng.pick([`i want ${phrase}`, `i would like ${phrase}`, `i am interested in ${phrase.replace(/^to /, '')}`]);
+    }
+    return { utterance, polarity, source: 'generated', revealedAspects: this.aspectsIn(utterance), groundedOn: null };
+  }
+}
+
+/** One answer for a user holding `scenario.facet` (builds the facet profile; use FacetProfile for many). */
 export function answerClariq(
   question: string,
   scenario: Pick<SearchScenario, 'request' | 'facet'>,
@@ -133,59 +207,17 @@ export function answerClariq(
   rng: Rng,
   opts: ClariqAnswerOptions = DEFAULT_ANSWER_OPTIONS,
 ): SearchTurn {
-  const facet = scenario.facet.description;
-  const qTerms = contentTerms(question);
-  const grounded = index.answersFor(scenario.facet.id, facet);
-  if (grounded.length && qTerms.length) {
-    const idf = (t: string) => index.questionStats.idf(t);
-    let best: GroundedAnswer | undefined;
-    let bestSim = -1;
-    for (const g of grounded) {
-      if (g.questionId === opts.excludeQuestionId) continue;
-      const s = idfCosine(qTerms, g.terms, idf);
-      if (s > bestSim) {
-        bestSim = s;
-        best = g;
-      }
-    }
-    if (best && bestSim >= opts.groundingThreshold) {
-      return {
-        utterance: best.answer,
-        polarity: polarityOf(best.answer),
-        source: 'corpus',
-        revealedAspects: aspectsIn(best.answer, facet),
-        groundedOn: best.questionId,
-      };
-    }
-  }
-  const polarity = decidePolarity(question, scenario.request, facet, opts);
-  const phrase = facetPhrase(facet);
-  let utterance: string;
-  if (polarity === 'yes') {
-    utterance = rng.pick([`yes i want ${phrase}`, `yes i am looking for ${phrase.replace(/^to /, 'how ')}`, `yes specifically i want ${phrase}`]);
-    if (utterance.includes('looking for how know')) utterance = `yes i want ${phrase}`;
-  } else if (polarity === 'no') {
-    utterance = rng.pick([`no i just want ${phrase}`, `no i want ${phrase}`, `no i would like ${phrase}`]);
-  } else {
-    utterance = rng.pick([`i want ${phrase}`, `i would like ${phrase}`, `i am interested in ${phrase.replace(/^to /, '')}`]);
-  }
-  return {
-    utterance,
-    polarity,
-    source: 'generated',
-    revealedAspects: aspectsIn(utterance, facet),
-    groundedOn: null,
-  };
+  return new FacetProfile(scenario, index).answer(question, rng, opts);
 }
 
 /** The scripted ClariQ user. Simulator config: `grounding` ('all' default | 'train' | 'none'). */
 export class ScriptedClariqUser implements UserSimulator<SearchUserInput, SearchTurn> {
   readonly turnSchema = searchTurnSchema;
-  private readonly index: ClariqAnswerIndex;
+  private readonly profile: FacetProfile;
 
   constructor(private readonly ctx: SimulatorContext<SearchScenario>) {
     const g = (ctx.config.grounding ?? 'all') as Grounding;
-    this.index = clariqAnswerIndex(g === 'train' || g === 'none' ? g : 'all');
+    this.profile = new FacetProfile(ctx.scenario, clariqAnswerIndex(g === 'train' || g === 'none' ? g : 'all'));
   }
 
   get config(): SimulatorConfig {
@@ -197,7 +229,7 @@ export class ScriptedClariqUser implements UserSimulator<SearchUserInput, Search
     if (input.kind === 'open') {
       return { utterance: scenario.request, polarity: 'request', source: 'request', revealedAspects: [], groundedOn: null };
     }
-    return answerClariq(input.text, scenario, this.index, rng);
+    return this.profile.answer(input.text, rng);
   }
 
   getState(): null {

@@ -1,8 +1,8 @@
 /**
  * A ClariQ "user" that replays recorded human answers in order: the simulator of episode records
- * imported from the corpus (`dialogym import clariq`). Config: `{kind: 'recorded', turns: [answer, ...]}`.
+ * imported from the corpus (`dialogym import clariq`). Config: `{kind: 'human', turns: [answer, ...]}`.
  * Replaying such a record with its own simulator config reproduces it exactly; replaying it with
- * `{kind: 'scripted'}` re-answers the same questions with the scripted user.
+ * `{kind: 'scripted'}` (what `dialogym replay` does for kind 'human') re-answers the same questions with the scripted user.
  */
 import type { SimulatorConfig } from '../../core/types.js';
 import { contentTerms, polarityOf } from '../../envs/clarify-common/text.js';
@@ -40,7 +40,7 @@ export class RecordedClariqUser implements UserSimulator<SearchUserInput, Search
     return {
       utterance,
       polarity: polarityOf(utterance),
-      source: 'recorded',
+      source: 'human',
       revealedAspects: [...new Set(contentTerms(scenario.facet.description).filter((t) => said.has(t)))],
       groundedOn: null,
     };
