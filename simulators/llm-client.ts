@@ -554,13 +554,16 @@ function estimateTokens(text: string): number {
   return Math.ceil(text.length / 4);
 }
 
+/** The system error code (ECONNREFUSED ...) under the SDK's and fetch's wrappers, else the innermost message. */
 function causeCode(err: unknown): string | undefined {
-  let e = err as { cause?: unknown; code?: unknown } | undefined;
-  for (let depth = 0; e && depth < 5; depth++) {
+  let e = err as { cause?: unknown; code?: unknown; message?: unknown } | undefined;
+  let innermost: string | undefined;
+  for (let depth = 0; e && depth < 6; depth++) {
     if (typeof e.code === 'string') return e.code;
+    if (depth > 0 && typeof e.message === 'string' && e.message) innermost = e.message;
     e = e.cause as typeof e;
   }
-  return undefined;
+  return innermost && innermost !== 'fetch failed' ? innermost.slice(0, 120) : undefined;
 }
 
 function apiErrorDetail(err: InstanceType<typeof OpenAI.APIError>): string {
