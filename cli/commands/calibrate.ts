@@ -15,7 +15,7 @@ import { ConfigError } from '../../core/errors.js';
 import { make } from '../../core/registry.js';
 import { deriveSeed } from '../../core/rng.js';
 import { replayRecord, runEpisode } from '../../core/rollout.js';
-import { humanDialogueRecord } from '../../envs/persuasion/import.js';
+import { humanDialogueRecord, seedForDialogue } from '../../envs/persuasion/import.js';
 import { ENV_ID } from '../../envs/persuasion/index.js';
 import {
   formatFigures,
@@ -47,6 +47,11 @@ function usable(split: 'fit' | 'heldout', limit?: number) {
   return limit ? all.slice(0, limit) : all;
 }
 
+/** Seed of repetition k of a dialogue; agents are evaluated on the same seeds (paired comparison). */
+function replaySeed(recordSeed: number, k: number): number {
+  return k === 0 ? recordSeed : deriveSeed(recordSeed, `rep${k}`);
+}
+
 function meanSe(v: number[]): { mean: number; se: number; n: number } {
   const n = v.length;
   const mean = v.reduce((s, x) => s + x, 0) / Math.max(1, n);
@@ -69,7 +74,7 @@ async function replaySplit(split: 'fit' | 'heldout', seeds: number, limit?: numb
         persuadee: d.persuadee,
         donation: d.donation as number,
       });
-      if (k > 0) rec.seed = deriveSeed(rec.seed, `rep${k}`);
+      rec.seed = replaySeed(rec.seed, k);
       const out = await replayRecord(rec, { simulator: { kind: 'scripted' } });
       const last = out.turns[out.turns.length - 1]?.simulatorTurns[0] as PersuadeeTurn | undefined;
       outcomes.push({
@@ -104,7 +109,8 @@ export async function runCalibrationReport(opts: CalibrationReportOptions): Prom
   const early = held.perSeed.flat().filter((o) => o.endedEarly).length / Math.max(1, held.perSeed.flat().length);
   w(`held-out replays where the simulated persuadee left early: ${(early * 100).toFixed(1)}%`);
 
-  // Agents on the held-out personas, same seeds as the human replays.
+  // Agents on the held-out personas with the seeds of the human replays: the same persuadee luck
+  // (decision and amount draws, concerns) for every persuader, so differences are the persuaders'.
   const returns: CalibrationReport['returns'] = {
     human: meanSe(held.perSeed.flat().map((o) => o.donation)),
   };
@@ -115,7 +121,7 @@ export async function runCalibrationReport(opts: CalibrationReportOptions): Prom
       for (let k = 0; k < opts.seeds; k++) {
         for (const d of held.dialogues) {
           const agent = createAgent(name, { envId: ENV_ID });
-          const seed = deriveSeed(k, `agent-eval:${d.id}`);
+          const seed = replaySeed(seedForDialogue(d.id), k);
           const r = await runEpisode({ env, agent, seed, key: `${name}/${d.id}/${k}`, scenario: d.persona });
           v.push(r.totals.return);
         }

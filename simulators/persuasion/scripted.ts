@@ -43,6 +43,8 @@ export interface ScriptedPersuadeeState {
   uDecide: number;
   uAmount: number;
   uMore: number;
+  /** Whether the persuadee already raised its pledge once when asked for more. */
+  raised: boolean;
   heardOfOrg: boolean;
   effects: number;
   trust: number;
@@ -253,6 +255,7 @@ export class ScriptedPersuadee implements UserSimulator<PersuadeeInput, Persuade
       uDecide: rng.float(),
       uAmount: Math.min(0.999, Math.max(0.001, rng.float())),
       uMore: rng.float(),
+      raised: false,
       heardOfOrg: rng.bool(0.45),
       effects: 0,
       trust: 0.3 * this.trait('agreeable') - 0.3 * this.trait('neurotic'),
@@ -371,7 +374,8 @@ export class ScriptedPersuadee implements UserSimulator<PersuadeeInput, Persuade
 
     if (asked) {
       if (s.committed !== null) {
-        if (has('ask-donate-more') && s.uMore < 0.3 && s.committed < 2) {
+        if (has('ask-donate-more') && !s.raised && s.uMore < 0.3 && s.committed < 2) {
+          s.raised = true;
           s.committed = Math.min(2, Math.round((s.committed * 2 || 0.5) * 100) / 100);
         }
         const t = this.phrase('agree-amount', OWN_LINES.donate as string[]);
