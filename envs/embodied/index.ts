@@ -36,7 +36,7 @@ import {
   type Command,
   describeHere,
   describeHouse,
-  heldObjects,
+  objectIndex,
   type Outcome,
   settle,
   visibleHere,
@@ -109,8 +109,9 @@ function sampleActions(ctx: EmbodiedContext): string[] {
   const here = w.receptacles.find((r) => r.id === w.robot.at);
   if (here?.open !== undefined) out.push(`${here.open ? 'close' : 'open'} ${here.id}`);
   if (here?.on !== undefined) out.push(`toggle ${here.on ? 'off' : 'on'} ${here.id}`);
-  const held = heldObjects(w)[0];
-  for (const o of visibleHere(w)) {
+  const index = objectIndex(w);
+  const held = w.robot.holding ? index.get(w.robot.holding) : undefined;
+  for (const o of visibleHere(w, index)) {
     if (held) {
       out.push(`put ${held.id} on ${o.id}`);
     } else out.push(`pick up ${o.id}`);

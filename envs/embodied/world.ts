@@ -204,12 +204,19 @@ export function findReceptacle(w: World, id: string): Receptacle | undefined {
   return w.receptacles.find((r) => r.id === id);
 }
 
+/** Objects by id, for the lookups that would otherwise scan the object list per object. */
+export function objectIndex(w: World): Map<string, WorldObject> {
+  const m = new Map<string, WorldObject>();
+  for (const o of w.objects) m.set(o.id, o);
+  return m;
+}
+
 /** The receptacle an object is ultimately in/on, or 'robot' when it (or its container) is held. */
-export function rootOf(w: World, obj: WorldObject): string {
+export function rootOf(w: World, obj: WorldObject, index?: ReadonlyMap<string, WorldObject>): string {
   let loc = obj.loc;
   for (let guard = 0; guard < 8; guard++) {
     if (loc === 'robot') return 'robot';
-    const parent = w.objects.find((o) => o.id === loc);
+    const parent = index ? index.get(loc) : w.objects.find((o) => o.id === loc);
     if (!parent) return loc;
     loc = parent.loc;
   }
@@ -222,14 +229,15 @@ export function isAccessible(r: Receptacle | undefined): boolean {
 }
 
 /** Objects the robot can see where it stands (nested ones included), in world order. */
-export function visibleHere(w: World): WorldObject[] {
+export function visibleHere(w: World, index: ReadonlyMap<string, WorldObject> = objectIndex(w)): WorldObject[] {
   const here = findReceptacle(w, w.robot.at);
   if (!isAccessible(here)) return [];
-  return w.objects.filter((o) => o.loc !== 'robot' && rootOf(w, o) === w.robot.at);
+  return w.objects.filter((o) => o.loc !== 'robot' && rootOf(w, o, index) === w.robot.at);
 }
 
-export function heldObjects(w: World): WorldObject[] {
-  return w.objects.filter((o) => rootOf(w, o) === 'robot');
+export function heldObjects(w: World, index: ReadonlyMap<string, WorldObject> = objectIndex(w)): WorldObject[] {
+  if (!w.robot.holding) return [];
+  return w.objects.filter((o) => rootOf(w, o, index) === 'robot');
 }
 
 function normalizeName(name: string): string {
@@ -269,9 +277,9 @@ export function prepOf(r: Receptacle): 'in' | 'on' {
 // Descriptions (the expert agent parses these: keep the format stable)
 
 /** `mug 1 [dirty, coffee]`, `tomato slice 2 [on plate 1]`. */
-export function describeObject(w: World, o: WorldObject): string {
+export function describeObject(w: World, o: WorldObject, index?: ReadonlyMap<string, WorldObject>): string {
   const attrs: string[] = [];
-  const parent = w.objects.find((p) => p.id === o.loc);
+  const parent = index ? index.get(o.loc) : w.objects.find((p) => p.id === o.loc);
   if (parent) attrs.push(`${parent.type === 'plate' ? 'on' : 'in'} ${parent.id}`);
   if (o.dirty !== undefined) attrs.push(o.dirty ? 'dirty' : 'clean');
   if (o.filled) attrs.push(o.filled);
@@ -292,18 +300,19 @@ export function describeReceptacleState(r: Receptacle): string {
 /** Where the robot is, what it sees there, and what it holds; one fact per line. */
 export function describeHere(w: World): string {
   const r = findReceptacle(w, w.robot.at);
+  const index = objectIndex(w);
   const lines: string[] = [];
   if (r) {
     const state = describeReceptacleState(r);
     lines.push(`You are at the ${r.id} (${r.room}).${state ? ` ${state}` : ''}`);
     if (isAccessible(r)) {
-      const items = visibleHere(w).map((o) => describeObject(w, o));
+      const items = visibleHere(w, index).map((o) => describeObject(w, o, index));
       const prep = prepOf(r) === 'in' ? 'In' : 'On';
       lines.push(`${prep} the ${r.id}: ${items.length ? items.join('; ') : 'nothing'}.`);
     }
   }
-  const held = heldObjects(w);
-  lines.push(`You are holding: ${held.length ? held.map((o) => describeObject(w, o)).join('; ') : 'nothing'}.`);
+  const held = heldObjects(w, index);
+  lines.push(`You are holding: ${held.length ? held.map((o) => describeObject(w, o, index)).join('; ') : 'nothing'}.`);
   return lines.join('\n');
 }
 
@@ -492,8 +501,9 @@ export function settle(w: World): string[] {
   for (const r of w.receptacles) {
     if (!r.on) continue;
     if (r.type === 'microwave' && r.open === false) {
+      const index = objectIndex(w);
       for (const o of w.objects) {
-        if (o.cooked === false && rootOf(w, o) === r.id) {
+        if (o.cooked === false && rootOf(w, o, index) === r.id) {
           o.cooked = true;
           out.push(`The ${o.id} is cooked.`);
         }
