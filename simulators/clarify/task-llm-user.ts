@@ -8,7 +8,8 @@
  * - revealed values are the goal's (a self-correcting persona may slip once, then must correct);
  * - every revealed value is actually in the utterance, and no goal value of a slot the user has
  *   not revealed appears in it;
- * - only optional slots may be declined, and only without a preference unless the persona declines.
+ * - only optional slots may be declined, and only without a preference unless the persona declines;
+ * - after a self-correcting user's slip, its next turn must reveal the right value.
  */
 import type { SimulatorConfig, Usage } from '../../core/types.js';
 import { addUsage, emptyUsage } from '../../core/types.js';
@@ -85,6 +86,11 @@ export function checkTaskReply(reply: LlmTaskReply, scenario: TaskScenario, stat
     }
   }
   if (slips > 1) return 'at most one mistaken value';
+  const pending = state.pendingCorrection;
+  if (pending && reply.revealed?.[pending.slot] !== scenario.goal[pending.slot]) {
+    const def = dom.slot(pending.slot);
+    return `first correct your mistake: not ${phraseFor(def, pending.wrong)}, ${phraseFor(def, scenario.goal[pending.slot] as SlotValueJson)}`;
+  }
   if (extras.length > 2) return 'volunteer at most two details that were not asked';
   for (const slot of reply.declined ?? []) {
     const def = dom.slotByName.get(slot);
