@@ -77,10 +77,12 @@ async function replaySplit(split: 'fit' | 'heldout', seeds: number, limit?: numb
       rec.seed = replaySeed(rec.seed, k);
       const out = await replayRecord(rec, { simulator: { kind: 'scripted' } });
       const last = out.turns[out.turns.length - 1]?.simulatorTurns[0] as PersuadeeTurn | undefined;
+      const first = out.turns[0]?.simulatorTurns[0] as PersuadeeTurn | undefined;
       outcomes.push({
         donation: out.totals.return,
         probability: last?.state?.donateProbability ?? 0,
         endedEarly: out.termination.reason === 'persuadee_left',
+        initialProbability: first?.state?.donateProbability ?? 0,
       });
     }
     perSeed.push(outcomes);

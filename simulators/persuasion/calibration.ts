@@ -17,6 +17,8 @@ export interface SimOutcome {
   /** The persuadee's final probability of giving (its willingness), a continuous score. */
   probability: number;
   endedEarly: boolean;
+  /** Probability of giving after the first message: essentially the persona alone (a baseline for the AUC). */
+  initialProbability?: number;
 }
 
 /** Same seed derivation and inputs as MachineEnv + Persuasion-v0 for a record whose last action is CLOSE. */
@@ -29,14 +31,17 @@ export function simulateHumanDialogue(
   const rng = Rng.fromSeed(deriveSeed(seed, 'simulator'));
   const sim = new ScriptedPersuadee({ scenario: persona, rng, config: { kind: 'scripted' } }, params);
   const maxTurns = Math.max(10, persuader.length);
+  let initialProbability: number | undefined;
   for (let i = 0; i < persuader.length; i++) {
     const kind = i === persuader.length - 1 || i + 1 >= maxTurns ? 'close' : 'message';
     const t = sim.respond({ kind, text: persuader[i] as string, turn: i + 1, maxTurns });
+    if (i === 0) initialProbability = t.state?.donateProbability;
     if (t.ends || kind === 'close') {
       return {
         donation: Math.round(Math.min(2, Math.max(0, t.donation ?? 0)) * 100) / 100,
         probability: t.state?.donateProbability ?? 0,
         endedEarly: kind !== 'close',
+        initialProbability,
       };
     }
   }
@@ -115,6 +120,8 @@ export interface OutcomeFigures {
   /** Spearman of simulated and real amounts. */
   spearmanDonation: number;
   spearmanProbability: number;
+  /** AUC of the probability after the first message (persona only), when known. */
+  aucPersona: number;
 }
 
 /** Compares real and simulated outcomes of the same dialogues. */
@@ -134,6 +141,10 @@ export function outcomeFigures(real: readonly number[], sim: readonly SimOutcome
     aucProbability: auc(simP, gave),
     spearmanDonation: spearman(simD, real),
     spearmanProbability: spearman(simP, real),
+    aucPersona: auc(
+      sim.map((s) => s.initialProbability ?? 0),
+      gave,
+    ),
   };
 }
 
@@ -153,7 +164,8 @@ export function formatFigures(label: string, f: OutcomeFigures): string {
     `${label}: n=${f.n}  mean donation real ${d(f.realMean)} vs sim ${d(f.simMean)}  ` +
     `donor share real ${p(f.realDonorShare)} vs sim ${p(f.simDonorShare)}  ` +
     `AUC(gave) donation ${r(f.aucDonation)} / probability ${r(f.aucProbability)}  ` +
-    `Spearman donation ${r(f.spearmanDonation)} / probability ${r(f.spearmanProbability)}`
+    `Spearman donation ${r(f.spearmanDonation)} / probability ${r(f.spearmanProbability)}  ` +
+    `persona-only AUC ${r(f.aucPersona)}`
   );
 }
 

@@ -154,6 +154,7 @@ export class ScriptedPersuadee implements UserSimulator<PersuadeeInput, Persuade
   private readonly susceptibility: Record<string, number> = {};
   private readonly pushSensitivity: number;
   private readonly extrovert: number;
+  private readonly bank = phraseBank();
   /** Null until the first turn: drawing it in the constructor would advance a restored RNG. */
   private current: ScriptedPersuadeeState | null = null;
 
@@ -218,7 +219,7 @@ export class ScriptedPersuadee implements UserSimulator<PersuadeeInput, Persuade
     if (offences.length) this.applyOffences(offences);
     else answered = this.applyPersuasion(text, strategies);
 
-    const turn = input.kind === 'close' || s.annoyance >= this.params.annoyanceLimit ? this.decide(input, offences) : this.reply(input, strategies, offences, answered, revealedBefore);
+    const turn = input.kind === 'close' || s.annoyance >= this.params.annoyanceLimit ? this.decide(offences) : this.reply(input, strategies, offences, answered, revealedBefore);
     turn.perceivedStrategies = offences.length ? offences.map((o) => `offence:${o}`) : [...new Set(strategies)];
     turn.state = {
       donateProbability: Math.round(sigmoid(this.willingness()) * 1e4) / 1e4,
@@ -335,7 +336,7 @@ export class ScriptedPersuadee implements UserSimulator<PersuadeeInput, Persuade
   }
 
   /** The final decision (closing message, or leaving in annoyance). */
-  private decide(input: PersuadeeInput, offences: Offence[]): PersuadeeTurn {
+  private decide(offences: Offence[]): PersuadeeTurn {
     const s = this.state;
     const rng = this.ctx.rng;
     if (s.annoyance >= this.params.annoyanceLimit) {
@@ -351,7 +352,6 @@ export class ScriptedPersuadee implements UserSimulator<PersuadeeInput, Persuade
       return this.turn(`${prefix}${template.replace('{amount}', formatAmount(donation, rng))}`, 'donate', true, donation, [], donation);
     }
     const refusal = rng.bool(0.6) ? this.phrase('refuse', OWN_LINES.decline as string[]) : this.line('decline');
-    void input;
     return this.turn(`${prefix}${refusal}`, 'decline', true, 0, [], 0);
   }
 
@@ -458,7 +458,7 @@ export class ScriptedPersuadee implements UserSimulator<PersuadeeInput, Persuade
 
   /** A corpus phrase of a category (falling back to `fallback` when the bank has none), avoiding repeats. */
   private phrase(category: string, fallback: string[]): string {
-    const bank = phraseBank()[category];
+    const bank = this.bank[category];
     return this.choose(category, bank && bank.length > 0 ? bank : fallback);
   }
 

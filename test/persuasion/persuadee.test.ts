@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../core/rng.js';
 import { validate } from '../../core/schema.js';
-import { CONCERN_SPECS } from '../../simulators/persuasion/concerns.js';
+import type { Concern } from '../../simulators/persuasion/concerns.js';
 import { loadPersuadeeParams, type PersuadeeParams } from '../../simulators/persuasion/params.js';
 import { ScriptedPersuadee } from '../../simulators/persuasion/scripted.js';
 import { turnSchema } from '../../simulators/persuasion/turn.js';
@@ -133,7 +133,7 @@ describe('scripted persuadee', () => {
       talk(s, ['Hi there!'], false);
       const t = s.respond({ kind: 'message', text: ASK, turn: 2, maxTurns: 10 });
       if (t.revealedConcerns.length === 0) continue;
-      const c = t.revealedConcerns[0] as keyof typeof CONCERN_SPECS;
+      const c = t.revealedConcerns[0] as Concern;
       const answers: Record<string, string> = {
         legitimacy: 'Save the Children is rated four stars by Charity Navigator and has been reputable since 1919.',
         overhead: 'About 86% of every dollar goes directly to programs for the children.',
