@@ -233,6 +233,64 @@ export async function measureConcurrency(
   };
 }
 
+export interface BareHttpResult {
+  concurrency: number;
+  requests: number;
+  /** CPU µs of this process per bare `fetch` POST of a simulator-sized request, JSON reply parsed. */
+  cpuUsPerRequest: number;
+}
+
+/**
+ * The floor under "own time per call": the same kind of request sent with nothing but Node's
+ * `fetch` (no env, no simulator, no openai client, no validation), C in flight, latency included.
+ */
+export async function measureBareHttp(server: ServerHandle, opts: { concurrency: number; requests: number }): Promise<BareHttpResult> {
+  const body = (i: number) =>
+    JSON.stringify({
+      model: LOOPBACK_MODEL,
+      messages: [
+        { role: 'system', content: `You are the user in a number-guessing game. Your secret number is ${i % 100}. ${'Answer briefly. '.repeat(12)}` },
+        { role: 'user', content: `is it greater than ${i % 97}?` },
+      ],
+      seed: i,
+      response_format: {
+        type: 'json_schema',
+        json_schema: {
+          name: 'turn',
+          strict: true,
+          schema: {
+            type: 'object',
+            required: ['utterance', 'answer'],
+            additionalProperties: false,
+            properties: { utterance: { type: 'string', minLength: 1 }, answer: { enum: ['yes', 'no', 'unknown'] } },
+          },
+        },
+      },
+    });
+  let next = 0;
+  const one = async () => {
+    const i = next++;
+    const r = await fetch(`${server.url}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer dialogym-bench' },
+      body: body(i),
+    });
+    await r.json();
+  };
+  const lanes = (n: number) =>
+    Promise.all(
+      Array.from({ length: opts.concurrency }, async () => {
+        for (let k = 0; k < n / opts.concurrency; k++) await one();
+      }),
+    );
+  await lanes(opts.concurrency * 2); // warm-up
+  const c0 = cpuMicros();
+  const before = next;
+  await lanes(opts.requests);
+  const n = next - before;
+  return { concurrency: opts.concurrency, requests: n, cpuUsPerRequest: round((cpuMicros() - c0) / n, 1) };
+}
+
 export interface CacheResult {
   envId: string;
   episodes: number;

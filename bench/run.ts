@@ -17,7 +17,16 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import '../envs/index.js';
 import '../agents/index.js';
-import { measureCache, measureConcurrency, llmEnvId, startServerChild, type CacheResult, type ConcurrencyResult } from './llm.js';
+import {
+  type BareHttpResult,
+  type CacheResult,
+  type ConcurrencyResult,
+  llmEnvId,
+  measureBareHttp,
+  measureCache,
+  measureConcurrency,
+  startServerChild,
+} from './llm.js';
 import { measureMemory, type MemoryResult } from './memory.js';
 import { benchEnvIds, measureStepCost, type StepCostResult } from './step-cost.js';
 import { currentLoad, gitRevision, machineInfo, ROOT, round } from './util.js';
@@ -126,14 +135,25 @@ function workersRows(r: WorkersResult): Row[] {
   ];
 }
 
-function llmRows(rs: ConcurrencyResult[]): Row[] {
+function llmRows(rs: ConcurrencyResult[], bare: BareHttpResult | undefined, cores: number): Row[] {
   const rows: Row[] = [];
+  if (bare) {
+    rows.push({
+      benchmark: `bare HTTP request (Node fetch, ${bare.concurrency} in flight)`,
+      figure: `${fmt(bare.cpuUsPerRequest / 1000, 3)} ms CPU/request: the floor under "own CPU" below`,
+      target: '(reference)',
+      status: 'INFO',
+    });
+  }
   for (const r of rs) {
     const name = `LLM-bound, ${r.concurrency} in flight, L=${r.latencyMs} ms`;
     const overhead = r.wallOverheadMsPerCall !== null ? `, wall − L ${fmt(r.wallOverheadMsPerCall, 2)} ms/call` : '';
+    // With client and server sharing `cores`, no run can exceed cores / (CPU per call of both).
+    const ceiling = r.serverCpuUsPerCall !== null ? (cores * 1e6) / (r.ownCpuUsPerCall + r.serverCpuUsPerCall) : Number.NaN;
     const figure =
       `${fmt(r.callsPerSec)} calls/s = ${fmt(100 * r.fractionOfIdeal)} % of ideal ${fmt(r.idealCallsPerSec, 0)}; ` +
-      `own CPU ${fmt(r.ownCpuUsPerCall / 1000, 3)} ms/call${overhead} (server ${fmt((r.serverCpuUsPerCall ?? Number.NaN) / 1000, 3)} ms/call)`;
+      `own CPU ${fmt(r.ownCpuUsPerCall / 1000, 3)} ms/call${overhead} (server ${fmt((r.serverCpuUsPerCall ?? Number.NaN) / 1000, 3)} ms/call; ` +
+      `CPU ceiling on ${cores} cores ${fmtInt(ceiling)} calls/s)`;
     const throughputTarget = r.concurrency === 256;
     const fracOk = r.fractionOfIdeal >= 0.9;
     const ownOk = r.ownCpuUsPerCall <= 1000;
@@ -217,6 +237,9 @@ async function main(): Promise<void> {
     const server = await startServerChild(flags.latencyMs);
     try {
       if (flags.only.has('llm')) {
+        log('LLM-bound: bare HTTP baseline');
+        const bare = await measureBareHttp(server, { concurrency: 32, requests: q ? 128 : 640 });
+        results.bareHttp = bare;
         const rs: ConcurrencyResult[] = [];
         for (const c of [1, 8, 64, 256]) {
           log(`LLM-bound: ${envId}, ${c} in flight, latency ${flags.latencyMs} ms`);
@@ -231,7 +254,7 @@ async function main(): Promise<void> {
           );
         }
         results.llm = rs;
-        rows.push(...llmRows(rs));
+        rows.push(...llmRows(rs, bare, machine.nproc));
       }
       if (flags.only.has('cache')) {
         const episodes = q ? 8 : 24;

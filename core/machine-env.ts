@@ -129,6 +129,30 @@ interface Episode<TScenario> {
   error?: EpisodeError;
   done: boolean;
   lastTotals: Record<string, number>;
+  /** Set while `settle` waits for the machine. */
+  waiter?: (snapshot: AnyMachineSnapshot | undefined) => void;
+}
+
+/** Whether a snapshot is one where `step`/`reset` return: the agent's turn, the end, or a failure. */
+function settledState(s: AnyMachineSnapshot): Settled | undefined {
+  if (s.status === 'error') {
+    const err = s.error as { type?: string; message?: string } | undefined;
+    const error: EpisodeError = {
+      type: err?.type ?? (err instanceof SimulatorTurnError ? err.type : 'simulator_error'),
+      message: err?.message ?? String(err),
+    };
+    return { kind: 'error', error };
+  }
+  if (s.status === 'done') return { kind: 'done' };
+  if (s.hasTag('agentTurn')) return { kind: 'agent' };
+  return undefined;
+}
+
+function finishSettle<TScenario>(ep: Episode<TScenario>, r: Settled): Settled {
+  addUsage(ep.usage, ep.simulator.takeUsage?.());
+  if (r.kind !== 'agent') ep.done = true;
+  if (r.kind === 'error') ep.error = r.error;
+  return r;
 }
 
 export class MachineEnv<TScenario = Json, TContext extends BaseContext = BaseContext & Json> implements Env {
@@ -139,6 +163,17 @@ export class MachineEnv<TScenario = Json, TContext extends BaseContext = BaseCon
   private readonly streamRng: Rng;
   private episode: Episode<TScenario> | undefined;
   private closed = false;
+  /**
+   * The machine, built once and reused by every episode when `createMachine` read none of the
+   * per-episode deps (scenario, rng, userTurn) while building it: it then reaches them only
+   * lazily, through `liveDeps`, which always point at the current episode. Building a machine
+   * per episode is a large share of a cheap episode's cost, and a fresh machine also starts with
+   * XState's per-machine memo caches cold.
+   */
+  private sharedMachine: AnyStateMachine | undefined;
+  /** false once `createMachine` was seen reading per-episode deps: then it is called per episode. */
+  private machineReusable: boolean | undefined;
+  private liveDeps: MachineDeps<TScenario> | undefined;
 
   constructor(
     readonly definition: EnvDefinition<TScenario, TContext>,
@@ -317,12 +352,7 @@ export class MachineEnv<TScenario = Json, TContext extends BaseContext = BaseCon
       pendingTurns.push(structuredClone(turn));
       return turn;
     };
-    const machine = this.definition.createMachine({
-      scenario: args.scenario,
-      kwargs: this.kwargs,
-      rng: args.envRng,
-      userTurn,
-    });
+    const machine = this.machineFor({ scenario: args.scenario, kwargs: this.kwargs, rng: args.envRng, userTurn });
     const input = { scenario: args.scenario, kwargs: this.kwargs };
     const actor = args.persisted
       ? createActor(machine, { snapshot: args.persisted, input })
@@ -341,9 +371,49 @@ export class MachineEnv<TScenario = Json, TContext extends BaseContext = BaseCon
       lastTotals: {},
     };
     this.episode = ep;
-    // An error observer keeps XState from rethrowing simulator failures globally; `settle` reports them.
-    actor.subscribe({ error: () => {} });
+    // One observer per episode rather than one per step: it hands snapshots to a waiting `settle`,
+    // and its error handler keeps XState from rethrowing simulator failures globally.
+    actor.subscribe({ next: (snap) => ep.waiter?.(snap as AnyMachineSnapshot), error: () => ep.waiter?.(undefined) });
     actor.start();
+  }
+
+  /** The machine for an episode with these deps: the shared one when `createMachine` allows it. */
+  private machineFor(deps: MachineDeps<TScenario>): AnyStateMachine {
+    if (this.sharedMachine) {
+      this.liveDeps = deps;
+      return this.sharedMachine;
+    }
+    if (this.machineReusable === false) return this.definition.createMachine(deps);
+    // First episode: build through getters that notice any per-episode dep read during the build.
+    this.liveDeps = deps;
+    let building = true;
+    let readEpisodeDeps = false;
+    const live = () => {
+      if (building) readEpisodeDeps = true;
+      return this.liveDeps as MachineDeps<TScenario>;
+    };
+    const kwargs = this.kwargs;
+    const probe: MachineDeps<TScenario> = {
+      get scenario() {
+        return live().scenario;
+      },
+      kwargs,
+      get rng() {
+        return live().rng;
+      },
+      get userTurn() {
+        return live().userTurn;
+      },
+    };
+    let machine: AnyStateMachine;
+    try {
+      machine = this.definition.createMachine(probe);
+    } finally {
+      building = false;
+    }
+    this.machineReusable = !readEpisodeDeps;
+    if (this.machineReusable) this.sharedMachine = machine;
+    return machine;
   }
 
   private stopEpisode(): void {
@@ -365,41 +435,18 @@ export class MachineEnv<TScenario = Json, TContext extends BaseContext = BaseCon
   /** Wait until the machine waits for the agent, finishes, or fails. */
   private settle(): Promise<Settled> {
     const ep = this.requireEpisode();
-    const check = (s: AnyMachineSnapshot): Settled | undefined => {
-      if (s.status === 'error') {
-        const err = s.error as { type?: string; message?: string } | undefined;
-        const error: EpisodeError = {
-          type: err?.type ?? (err instanceof SimulatorTurnError ? err.type : 'simulator_error'),
-          message: err?.message ?? String(err),
-        };
-        return { kind: 'error', error };
-      }
-      if (s.status === 'done') return { kind: 'done' };
-      if (s.hasTag('agentTurn')) return { kind: 'agent' };
-      return undefined;
-    };
-    const finish = (r: Settled): Settled => {
-      addUsage(ep.usage, ep.simulator.takeUsage?.());
-      if (r.kind !== 'agent') ep.done = true;
-      if (r.kind === 'error') ep.error = r.error;
-      return r;
-    };
-    const now = check(ep.actor.getSnapshot() as AnyMachineSnapshot);
-    if (now) return Promise.resolve(finish(now));
+    const now = settledState(ep.actor.getSnapshot() as AnyMachineSnapshot);
+    if (now) return Promise.resolve(finishSettle(ep, now));
     return new Promise((resolve) => {
-      const sub = ep.actor.subscribe({
-        next: (s) => {
-          const r = check(s as AnyMachineSnapshot);
-          if (r) {
-            sub.unsubscribe();
-            resolve(finish(r));
-          }
-        },
-        error: () => {
-          sub.unsubscribe();
-          resolve(finish(check(ep.actor.getSnapshot() as AnyMachineSnapshot) ?? { kind: 'done' }));
-        },
-      });
+      // Called by the episode's one observer (see startEpisode) with each new snapshot, or with
+      // undefined when the actor failed.
+      ep.waiter = (s) => {
+        const r = s ? settledState(s) : (settledState(ep.actor.getSnapshot() as AnyMachineSnapshot) ?? { kind: 'done' });
+        if (r) {
+          ep.waiter = undefined;
+          resolve(finishSettle(ep, r));
+        }
+      };
     });
   }
 
