@@ -185,6 +185,9 @@ async function verifyPrefix(path: string, plan: Generator<PlannedEpisode>): Prom
   return n;
 }
 
+/** Old-generation cap of each worker (MB); `DIALOGYM_WORKER_HEAP_MB` raises it for envs with big scenarios. */
+const WORKER_HEAP_MB = Math.max(32, Number(process.env.DIALOGYM_WORKER_HEAP_MB) || 96);
+
 /**
  * Starts a generate worker. From built JS it is `worker.js`; from source (tsx, vitest) the worker
  * is TypeScript, and a worker does not inherit tsx's loader reliably through `execArgv`, so a
@@ -192,13 +195,16 @@ async function verifyPrefix(path: string, plan: Generator<PlannedEpisode>): Prom
  */
 function startWorker(config: GenerateConfig): Worker {
   const here = import.meta.url;
-  if (!here.endsWith('.ts')) return new Worker(new URL('./worker.js', here), { workerData: { config } });
+  // A worker's heap holds one episode at a time; capping it makes V8 collect instead of growing
+  // each isolate towards its default limit, which keeps the process's RSS flat and small.
+  const resourceLimits = { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 8 };
+  if (!here.endsWith('.ts')) return new Worker(new URL('./worker.js', here), { workerData: { config }, resourceLimits });
   // The package's ESM build of the API (require.resolve would pick the CJS one).
   const tsxRoot = dirname(createRequire(here).resolve('tsx/package.json'));
   const api = pathToFileURL(join(tsxRoot, 'dist', 'esm', 'api', 'index.mjs')).href;
   const entry = new URL('./worker.ts', here).href;
   const bootstrap = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData: { config } });
+  return new Worker(bootstrap, { eval: true, workerData: { config }, resourceLimits });
 }
 
 /**
@@ -260,7 +266,10 @@ async function runInWorkers(
           for (const other of pool) feed(other);
           maybeDone();
         });
-        w.on('error', (e) => fail(e));
+        w.on('error', (e) => {
+          const oom = (e as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY';
+          fail(oom ? new Error(`a generate worker ran out of its ${WORKER_HEAP_MB} MB heap; set DIALOGYM_WORKER_HEAP_MB higher and rerun with --resume`) : e);
+        });
         w.on('exit', (code) => {
           if (!finished || nextPos < dispatched) fail(new Error(`a generate worker exited (code ${code}) before the run ended`));
         });
