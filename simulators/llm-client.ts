@@ -16,7 +16,8 @@
  *   consecutive failed calls), `provider.fatal` is set and every later call fails at once with an
  *   `LlmUnavailableError`, so a run can stop cleanly instead of spinning.
  * - At most `maxConcurrency` requests are in flight (a limiter that may be shared between
- *   providers on one endpoint); a call waiting out a backoff does not hold a slot.
+ *   providers on one endpoint); a call waiting out a backoff does not hold a slot. A 429 pauses
+ *   every new request of the provider for the backoff it asked for, so a rate limit is not hammered.
  * - Every exchange is cached on disk by content (see `llm-cache.ts`); a cache hit sends nothing and
  *   reports `cached: true`, the original token counts and `cachedCalls: 1`.
  * - The API key is only ever handed to the `openai` client: it is not part of cache keys, and it is
@@ -135,7 +136,7 @@ class RetryableFailure extends Error {
 class JsonSchemaUnsupported extends Error {}
 
 type Classified =
-  | { kind: 'retry'; type: LlmErrorType; message: string; retryAfterMs?: number; refused?: boolean }
+  | { kind: 'retry'; type: LlmErrorType; message: string; retryAfterMs?: number; refused?: boolean; rateLimited?: boolean }
   | { kind: 'fail'; type: LlmErrorType; message: string; fatal: boolean }
   | { kind: 'unsupported_schema'; message: string };
 
@@ -162,6 +163,8 @@ class OpenAiCompatibleProvider implements LlmClientProvider {
   private readonly secrets: string[];
   private mode: JsonMode;
   private consecutiveFailures = 0;
+  /** Wall-clock ms until which no request starts: a 429 slows every caller, not just the one that got it. */
+  private coolDownUntil = 0;
   private readonly c: Required<
     Pick<
       LlmProviderConfig,
@@ -374,7 +377,11 @@ class OpenAiCompatibleProvider implements LlmClientProvider {
       if (this.fatal) throw this.fatal;
       let c: Classified;
       try {
-        const out = await this.limiter(() => this.sendOnce(body));
+        const out = await this.limiter(async () => {
+          const pause = this.coolDownUntil - Date.now();
+          if (pause > 0) await sleep(pause);
+          return this.sendOnce(body);
+        });
         this.consecutiveFailures = 0;
         return out;
       } catch (err) {
@@ -389,6 +396,7 @@ class OpenAiCompatibleProvider implements LlmClientProvider {
         const msg = `${c.message} (gave up after ${tries} attempt${tries === 1 ? '' : 's'})`;
         throw this.giveUp(c.type, msg, c.refused === true);
       }
+      if (c.rateLimited) this.coolDownUntil = Math.max(this.coolDownUntil, Date.now() + delay);
       this.stats.retries += 1;
       waited += delay;
       await sleep(delay);
@@ -488,6 +496,7 @@ class OpenAiCompatibleProvider implements LlmClientProvider {
           type: status === 408 ? 'llm_timeout' : 'llm_server_error',
           message: `HTTP ${status}${detail ? `: ${detail}` : ''}`,
           retryAfterMs: retryAfterMs(err.headers),
+          rateLimited: status === 429,
         };
       }
       if (status === 400 && askedJsonSchema && mentionsStructuredOutput(err)) {

@@ -114,6 +114,25 @@ describe('transport faults are retried', () => {
     expect(performance.now() - t0).toBeGreaterThanOrEqual(38);
   });
 
+  it('a 429 pauses the other callers too', async () => {
+    const s = await startLoopbackServer({ retryAfterMs: 400, faults: { script: ['rate_limit'] } });
+    try {
+      const p = createLlmProvider({ baseURL: s.url, model: 'm', noCache: true });
+      const first = p.complete({ messages: [{ role: 'user', content: 'first' }] });
+      // Let the first request get its 429 (retry-after 400 ms) before the second one starts.
+      while (s.stats.chatRequests < 1) await new Promise((r) => setTimeout(r, 1));
+      await new Promise((r) => setTimeout(r, 30));
+      const t1 = performance.now();
+      await p.complete({ messages: [{ role: 'user', content: 'second' }] });
+      // Unpaused the second call takes a few ms; paused it waits out most of the 400 ms.
+      expect(performance.now() - t1).toBeGreaterThanOrEqual(250);
+      await first;
+      expect(s.stats.chatRequests).toBe(3);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('bounds the total retry time', async () => {
     const p = provider({ maxRetries: 50, maxRetryTimeMs: 100 });
     inject(...Array<FaultKind>(50).fill('rate_limit'));
