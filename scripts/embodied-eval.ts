@@ -12,8 +12,10 @@ import '../envs/index.js';
 import '../agents/index.js';
 import { createAgent } from '../agents/registry.js';
 import { make } from '../core/registry.js';
-import { runEpisode } from '../core/rollout.js';
-import { commanderActCounts, type EpisodeSummary, metricsFromSummaries, referenceLengths, summarizeEpisode } from '../envs/embodied/metrics.js';
+import { deriveSeed } from '../core/rng.js';
+import type { Env } from '../core/types.js';
+import type { Agent } from '../agents/types.js';
+import { type EpisodeSummary, metricsFromSummaries, referenceLengths } from '../envs/embodied/metrics.js';
 import { TASK_TYPES } from '../envs/embodied/tasks.js';
 
 function arg(name: string, fallback: string): string {
@@ -37,6 +39,36 @@ for (const t of tasks) {
   }
 }
 
+/**
+ * One episode as `runEpisode` plays it (same agent seed derivation), without keeping a record:
+ * 500 episodes per task type would otherwise hold every observation in memory.
+ */
+async function playEpisode(env: Env, agent: Agent, seed: number, counts: Record<string, number>): Promise<EpisodeSummary> {
+  const count = (act: unknown) => {
+    if (typeof act === 'string') counts[act] = (counts[act] ?? 0) + 1;
+  };
+  let { observation, info } = await env.reset({ seed });
+  await agent.reset?.({ envId: env.spec.id, seed: deriveSeed(seed, 'agent') });
+  count(info.commanderAct);
+  let steps = 0;
+  for (;;) {
+    const r = await env.step(await agent.act(observation, info));
+    steps += 1;
+    for (const t of r.info.simulatorTurns ?? []) count((t as { act?: unknown }).act);
+    observation = r.observation;
+    info = r.info;
+    if (r.terminated || r.truncated) break;
+  }
+  const gcs = info.goalConditions as { satisfied: number; total: number };
+  return {
+    seed,
+    success: info.success === true,
+    gc: gcs.total ? gcs.satisfied / gcs.total : 0,
+    steps,
+    oracle: typeof info.oraclePathLength === 'number' ? info.oraclePathLength : null,
+  };
+}
+
 const pct = (x: number) => (100 * x).toFixed(1);
 const rows: string[] = [];
 const acts: Record<string, Record<string, number>> = {};
@@ -50,11 +82,7 @@ for (const task of tasks) {
     const summaries: EpisodeSummary[] = [];
     const counts = acts[agentName] ?? {};
     acts[agentName] = counts;
-    for (let i = 0; i < episodes; i++) {
-      const rec = await runEpisode({ env, agent, seed: seed0 + i, key: `Embodied-v0/${agentName}/${task}/${seed0 + i}` });
-      summaries.push(summarizeEpisode(rec));
-      for (const [act, n] of Object.entries(commanderActCounts([rec]))) counts[act] = (counts[act] ?? 0) + n;
-    }
+    for (let i = 0; i < episodes; i++) summaries.push(await playEpisode(env, agent, seed0 + i, counts));
     await env.close();
     byAgent[agentName] = summaries;
   }
