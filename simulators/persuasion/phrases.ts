@@ -33,6 +33,8 @@ const HEARD_YES = /\b(i have heard|i'?ve heard|heard of (them|it|save)|i am fami
 const FIRST_PERSON = /\b(i|i'm|i'd|i've|my|me|we|our)\b/i;
 const RESERVATION = /\b(but|however|not|n't|worr|concern|prefer|rather|first|only|wary|careful|unless|tight|afford)/i;
 const POSITIVE_ONLY = /\b(great|wonderful|awesome|glad|happy|love)\b/i;
+const EVALUATIVE =
+  /\b(that'?s|that is|sounds|what a|they (sound|seem|are)|it'?s a|this is|wow|great (cause|work|organi[sz]ation|charity|idea)|good (cause|organi[sz]ation|charity)|amazing|impressive|wonderful|admirable|noble|worthy|awesome)\b/i;
 const PERSONAL = /^(i|my|we)\s(have|am|work|live|like|love|enjoy|was|used to|grew|spend|usually|had|go|play|just|got|also)\b|^(i'm|i've|my)\b/i;
 
 /** The category a corpus persuadee sentence fits, its template (amounts as `{amount}`), or null to skip it. */
@@ -40,7 +42,11 @@ export function categorise(sentence: string, turn: number): { category: string; 
   const s = sentence.trim();
   const words = s.split(/\s+/).length;
   if (words < 2 || words > 30 || s.length > 200) return null;
+  // Names are personal data and would contradict the persona; the bank keeps none.
+  if (/\bmy name\b|\bname is\b|\bcall me\b/i.test(s)) return null;
   if (/https?:|www\.|[#@\\<>{}|*_~^]|\.\.\.\.|[a-z]{25,}/i.test(s)) return null;
+  const letters = s.replace(/[^a-z]/gi, '');
+  if (letters.length > 6 && letters.replace(/[^A-Z]/g, '').length > letters.length / 2) return null;
   const tag = tagPersuadeeText(s, turn);
   const hasMoney = /\d|\$|\bcents?\b|\bdollars?\b|\bpenn(y|ies)\b|\bbucks?\b/i.test(s);
   if (tag.intent === 'agree' && tag.statedAmount !== null) {
@@ -62,7 +68,7 @@ export function categorise(sentence: string, turn: number): { category: string; 
     case 'greet':
       return turn <= 1 ? { category: 'greet', text: s } : null;
     case 'answer':
-      return turn >= 1 && PERSONAL.test(s) && !/\?|\b(donat|charit|save the|you)\b/i.test(s)
+      return turn >= 1 && PERSONAL.test(s) && !/\?|\b(donat\w*|charit\w*|save the|you|name|glad|worry|money|help)\b/i.test(s)
         ? { category: 'personal', text: s }
         : null;
     case 'small-talk':
@@ -72,7 +78,9 @@ export function categorise(sentence: string, turn: number): { category: string; 
     case 'ask-procedure':
       return /\btask\b|\bend\b/i.test(s) ? null : { category: 'ask-procedure', text: s };
     case 'positive':
-      return /\?/.test(s) ? null : { category: 'positive', text: s };
+      return /\?/.test(s) || !EVALUATIVE.test(s) || /nice (talking|chatting|to (meet|talk|chat))/i.test(s)
+        ? null
+        : { category: 'positive', text: s };
     case 'skeptical':
       return /\?/.test(s) || !/\b(i|i'm|i'd|me)\b/i.test(s) ? null : { category: 'skeptical', text: s };
     case 'refuse':
