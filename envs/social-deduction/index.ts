@@ -40,7 +40,7 @@ import {
   voteRequests,
 } from './engine.js';
 import { checkScenario, defaultKwargs, npcParams, rulesFromKwargs, sampleScenario, type SocialScenario, scenarioSchema, surveyMode } from './config.js';
-import { type Awaiting, instructionsFor, legalFor, newTextFor, sampleSayings, type SeatDecision, parseSeatAction, transcriptFor } from './seat.js';
+import { type Awaiting, awaitingOf, instructionsFor, legalFor, newTextFor, sampleSayings, type SeatDecision, parseSeatAction, transcriptFor } from './seat.js';
 
 export const ENV_ID = 'SocialDeduction-v0';
 
@@ -91,7 +91,6 @@ export interface SocialContext extends BaseContext {
   fed: Record<string, number>;
   /** How many of the agent's log entries it had seen when it last acted. */
   agentSeen: number;
-  awaiting: Awaiting | null;
   pending: SeatDecision | null;
 }
 
@@ -154,15 +153,13 @@ export const definition = defineEnv<SocialScenario, SocialContext>({
     const agentAsked = (ctx: SocialContext, want: Awaiting): boolean => {
       const g = ctx.game;
       if (!g.players[ctx.agent]?.alive) return false;
-      if (want === 'action') return actionRequests(g).some((r) => r.player === ctx.agent);
+      if (want === 'action') return g.players[ctx.agent]?.busy === 0;
       if (want === 'survey') return ctx.surveyMode === 'ask';
       if (want === 'speak') return currentSpeaker(g) === ctx.agent;
       return true;
     };
     const agentState = (want: Awaiting) => ({
       tags: ['agentTurn'],
-      entry: assign({ awaiting: () => want }),
-      exit: assign({ awaiting: () => null }),
       on: {
         DECIDE: {
           guard: ({ event }: { event: SocialEvent }) => kindFor(want) === event.decision.kind,
@@ -174,25 +171,49 @@ export const definition = defineEnv<SocialScenario, SocialContext>({
         },
       },
     });
+    const wantNow = (g: GameState): Awaiting =>
+      g.phase === 'action' ? 'action' : g.phase === 'voting' ? 'vote' : g.meeting?.step === 'survey' ? 'survey' : 'speak';
+    /**
+     * One invoke runs the table until the agent must act or the phase changes: consecutive decisions
+     * of simulated players only (the agent dead or busy with a task, other speakers) cost one promise
+     * actor instead of one each. The calls to the table, and their order, are the same either way.
+     */
+    const runTable = async (ctx: SocialContext): Promise<{ game: GameState; fed: Record<string, number> }> => {
+      const seats = seatsOf(ctx);
+      const phase0 = ctx.game.phase;
+      let game = ctx.game;
+      let fed = ctx.fed;
+      let pending = ctx.pending;
+      for (;;) {
+        const turn = (await deps.userTurn(tableInput(game, seats, fed, ctx.params))) as TableTurn;
+        const next = advance({ ...ctx, game, pending }, turn, deps.rng);
+        fed = fedAfter(game, seats, fed);
+        game = next;
+        pending = null;
+        if (game.phase !== phase0 || game.phase === 'over') break;
+        if (agentAsked({ ...ctx, game }, wantNow(game))) break;
+      }
+      return { game, fed };
+    };
     const tableState = {
       invoke: {
         src: 'table',
-        input: ({ context }: { context: SocialContext }) => tableInput(context.game, seatsOf(context), context.fed, context.params),
+        input: ({ context }: { context: SocialContext }) => context,
         onDone: {
           target: '#social.route',
-          actions: assign(({ context, event }: { context: SocialContext; event: unknown }) => ({
-            fed: fedAfter(context.game, seatsOf(context), context.fed),
-            ...withGame(context, advance(context, (event as { output: TableTurn }).output, deps.rng)),
-          })),
+          actions: assign(({ context, event }: { context: SocialContext; event: unknown }) => {
+            const out = (event as { output: { game: GameState; fed: Record<string, number> } }).output;
+            return { fed: out.fed, ...withGame(context, out.game) };
+          }),
         },
       },
     };
-    // The three phases share one shape (check → agent | table); built by a function, their configs
+    // The phases share one shape (agent | table, plus apply for speech); built by a function, their configs
     // are typed by hand above, so they are handed to XState's inferred types unchecked.
     const phase = (want: Awaiting): never => ({
-      initial: 'check',
+      // `route` always enters a leaf directly; `agent` is only the nominal initial state.
+      initial: 'agent',
       states: {
-        check: { always: [{ guard: ({ context }: { context: SocialContext }) => agentAsked(context, want), target: 'agent' }, { target: 'table' }] },
         agent: agentState(want),
         table: tableState,
         ...(want === 'speak'
@@ -214,7 +235,7 @@ export const definition = defineEnv<SocialScenario, SocialContext>({
     }) as never;
     return setup({
       types: {} as { context: SocialContext; events: SocialEvent; input: { scenario: SocialScenario } },
-      actors: { table: fromPromise<TableTurn, TableInput>(({ input }) => deps.userTurn(input) as Promise<TableTurn>) },
+      actors: { table: fromPromise<{ game: GameState; fed: Record<string, number> }, SocialContext>(({ input }) => runTable(input)) },
     }).createMachine({
       id: 'social',
       context: ({ input }) => {
@@ -227,7 +248,6 @@ export const definition = defineEnv<SocialScenario, SocialContext>({
           params,
           fed: {},
           agentSeen: 0,
-          awaiting: null,
           pending: null,
           rewardTotals: { ...(game.rewards[input.scenario.agent] ?? {}) },
         };
@@ -235,13 +255,21 @@ export const definition = defineEnv<SocialScenario, SocialContext>({
       initial: 'route',
       states: {
         route: {
+          // One eventless hop from any finished step to the next leaf: who must act, in which phase.
           always: [
             { guard: ({ context }) => context.game.phase === 'over', target: 'gameOver' },
-            { guard: ({ context }) => context.game.phase === 'action', target: 'action' },
-            { guard: ({ context }) => context.game.phase === 'discussion' && context.game.meeting?.step === 'survey', target: 'discussion.survey' },
-            { guard: ({ context }) => context.game.phase === 'discussion', target: 'discussion.speak' },
-            { guard: ({ context }) => context.game.phase === 'voting', target: 'voting' },
-            { target: 'ejection' },
+            { guard: ({ context }) => context.game.phase === 'ejection', target: 'ejection' },
+            { guard: ({ context }) => context.game.phase === 'action' && agentAsked(context, 'action'), target: 'action.agent' },
+            { guard: ({ context }) => context.game.phase === 'action', target: 'action.table' },
+            { guard: ({ context }) => context.game.phase === 'voting' && agentAsked(context, 'vote'), target: 'voting.agent' },
+            { guard: ({ context }) => context.game.phase === 'voting', target: 'voting.table' },
+            {
+              guard: ({ context }) => context.game.meeting?.step === 'survey' && agentAsked(context, 'survey'),
+              target: 'discussion.survey.agent',
+            },
+            { guard: ({ context }) => context.game.meeting?.step === 'survey', target: 'discussion.survey.table' },
+            { guard: ({ context }) => agentAsked(context, 'speak'), target: 'discussion.speak.agent' },
+            { target: 'discussion.speak.table' },
           ],
         },
         action: phase('action'),
@@ -261,12 +289,13 @@ export const definition = defineEnv<SocialScenario, SocialContext>({
       transcript: transcriptFor(g, ctx.agent),
       newText: newTextFor(g, ctx.agent, ctx.agentSeen, ctx.surveyMode),
     };
-    if (ctx.awaiting === 'speak') return { ...view, sampleActions: sampleSayings(g, ctx.agent) };
-    if (ctx.awaiting) return { ...view, legalActions: legalFor(g, ctx.agent, ctx.surveyMode) };
+    const awaiting = agentAwaiting(ctx);
+    if (awaiting === 'speak') return { ...view, sampleActions: sampleSayings(g, ctx.agent) };
+    if (awaiting) return { ...view, legalActions: legalFor(g, ctx.agent, ctx.surveyMode) };
     return view;
   },
   parseAction(action, ctx) {
-    if (!ctx.awaiting) return { invalid: 'the game is not waiting for you' };
+    if (!agentAwaiting(ctx)) return { invalid: 'the game is not waiting for you' };
     const d = parseSeatAction(ctx.game, ctx.agent, action, ctx.surveyMode);
     if ('invalid' in d) return d;
     return { event: { type: 'DECIDE', decision: d } };
@@ -297,6 +326,16 @@ export const definition = defineEnv<SocialScenario, SocialContext>({
     return lines.join('\n');
   },
 });
+
+/**
+ * What the game waits for from the agent. Derived from the game rather than stored: `observe` and
+ * `parseAction` only run when the machine has settled in an agent state or a final state.
+ */
+function agentAwaiting(ctx: SocialContext): Awaiting | null {
+  if (ctx.game.phase === 'over') return null;
+  const a = awaitingOf(ctx.game, ctx.agent);
+  return a === 'survey' && ctx.surveyMode !== 'ask' ? null : a;
+}
 
 function kindFor(want: Awaiting): SeatDecision['kind'] {
   return want === 'action' ? 'act' : want === 'speak' ? 'say' : want;
