@@ -5,7 +5,8 @@
  *   npx tsx scripts/clariq-eval.ts [--env ClarifySearch-v0|ClarifyTask-v0|all] [--episodes N] [--json]
  *
  * ClarifySearch-v0 runs every (topic, facet) scenario of the shipped data once per agent (seed =
- * scenario index) and also reports the success rate per clarification-need level. ClarifyTask-v0
+ * scenario index) and reports the success rate per clarification-need level; it then repeats the
+ * dev topics with a user grounded on train only (the setting of topics the simulator never saw). ClarifyTask-v0
  * runs N seeds (default 500) per agent and persona.
  */
 import '../envs/index.js';
@@ -47,11 +48,12 @@ function summarise(env: string, agent: string, group: string, recs: { ret: numbe
   });
 }
 
-async function evalSearch(): Promise<void> {
+async function evalSearch(split: 'all' | 'dev', grounding: 'all' | 'train'): Promise<void> {
   const id = 'ClarifySearch-v0';
-  const scenarios = clariqScenarios('all');
+  const scenarios = clariqScenarios(split);
+  const label = `${split === 'all' ? '' : 'dev,'}${grounding === 'all' ? '' : 'train-grounded,'}`;
   for (const agentName of ['expert', 'random', 'no-question']) {
-    const env = make(id);
+    const env = make(id, { simulator: { kind: 'scripted', grounding } });
     const agent = createAgent(agentName, { envId: id });
     const byNeed = new Map<string, { ret: number; ok: boolean; q: number }[]>();
     const all: { ret: number; ok: boolean; q: number }[] = [];
@@ -64,8 +66,8 @@ async function evalSearch(): Promise<void> {
       const k = `need=${sc?.clarificationNeed}`;
       byNeed.set(k, [...(byNeed.get(k) ?? []), r]);
     }
-    summarise(id, agentName, 'all', all);
-    for (const k of [...byNeed.keys()].sort()) summarise(id, agentName, k, byNeed.get(k) ?? []);
+    summarise(id, agentName, `${label}all`, all);
+    for (const k of [...byNeed.keys()].sort()) summarise(id, agentName, `${label}${k}`, byNeed.get(k) ?? []);
     await env.close();
   }
 }
@@ -88,14 +90,18 @@ async function evalTask(): Promise<void> {
   }
 }
 
-if (which === 'all' || which === 'ClarifySearch-v0') await evalSearch();
+if (which === 'all' || which === 'ClarifySearch-v0') {
+  await evalSearch('all', 'all');
+  // Unseen-topic setting: dev topics answered by a user grounded on train only.
+  await evalSearch('dev', 'train');
+}
 if (which === 'all' || which === 'ClarifyTask-v0') await evalTask();
 if (json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
 else {
-  process.stdout.write('env               agent        group                  n     return   success  questions\n');
+  process.stdout.write('env               agent        group                         n     return   success  questions\n');
   for (const r of rows) {
     process.stdout.write(
-      `${r.env.padEnd(17)} ${r.agent.padEnd(12)} ${r.group.padEnd(22)} ${String(r.n).padEnd(5)} ${r.meanReturn.toFixed(3).padStart(7)}  ${(100 * r.success).toFixed(1).padStart(6)}%  ${r.meanQuestions.toFixed(2).padStart(6)}\n`,
+      `${r.env.padEnd(17)} ${r.agent.padEnd(12)} ${r.group.padEnd(29)} ${String(r.n).padEnd(5)} ${r.meanReturn.toFixed(3).padStart(7)}  ${(100 * r.success).toFixed(1).padStart(6)}%  ${r.meanQuestions.toFixed(2).padStart(6)}\n`,
     );
   }
 }

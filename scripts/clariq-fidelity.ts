@@ -12,10 +12,10 @@ if (process.argv.includes('--json')) {
   process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
 } else {
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-  process.stdout.write('set         n      polarity-agree  token-F1  grounded  majority-baseline\n');
+  process.stdout.write('set         n      polarity-agree  token-F1  grounded  majority-baseline  facet-reveal human/sim\n');
   for (const r of rows) {
     process.stdout.write(
-      `${r.set.padEnd(11)} ${String(r.n).padEnd(6)} ${pct(r.polarityAgreement).padEnd(15)} ${r.tokenF1.toFixed(3).padEnd(9)} ${pct(r.groundedShare).padEnd(9)} ${pct(r.majorityBaseline)}\n`,
+      `${r.set.padEnd(11)} ${String(r.n).padEnd(6)} ${pct(r.polarityAgreement).padEnd(15)} ${r.tokenF1.toFixed(3).padEnd(9)} ${pct(r.groundedShare).padEnd(9)} ${pct(r.majorityBaseline).padEnd(18)} ${r.revealHuman.toFixed(2)} / ${r.revealSimulated.toFixed(2)}\n`,
     );
   }
 }

@@ -19,8 +19,10 @@ import { type ClariqTopic, loadClariq } from '../../envs/clarify-common/clariq-d
 import {
   Bm25Stats,
   contentTerms,
+  isStopword,
   isYesNoQuestion,
   polarityOf,
+  stem,
   tokenize,
   vectorCosine,
   type WeightedVector,
@@ -97,6 +99,18 @@ export interface ClariqAnswerOptions {
   excludeQuestionId?: string;
 }
 
+/**
+ * How much of the facet generated replies reveal, by polarity: shares of bare replies ("no"),
+ * partial ones and full restatements. Set from ClariQ train answers, where the share of the facet's
+ * words beyond the request that an answer contains is 0 for 46 % / 27 % / 38 % of yes / no / other
+ * answers and complete for 15 % / 28 % / 20 %.
+ */
+export const REVEAL_MIX: Record<'yes' | 'no' | 'other', { bare: number; partial: number; full: number }> = {
+  yes: { bare: 0.46, partial: 0.39, full: 0.15 },
+  no: { bare: 0.27, partial: 0.45, full: 0.28 },
+  other: { bare: 0.38, partial: 0.42, full: 0.2 },
+};
+
 export const DEFAULT_ANSWER_OPTIONS: ClariqAnswerOptions = { groundingThreshold: 0.9, yesCoverage: 0.5 };
 
 /**
@@ -143,6 +157,8 @@ export class FacetProfile {
   private readonly facetTermList: string[];
   private readonly facetTerms: Set<string>;
   private readonly phrase: string;
+  /** The facet's words (as written) that the request does not already contain, one per stem. */
+  private readonly novelWords: string[];
 
   constructor(
     scenario: Pick<SearchScenario, 'request' | 'facet'>,
@@ -153,6 +169,47 @@ export class FacetProfile {
     this.facetTermList = [...new Set(contentTerms(scenario.facet.description))];
     this.facetTerms = new Set(this.facetTermList);
     this.phrase = facetPhrase(scenario.facet.description);
+    const seen = new Set<string>();
+    this.novelWords = [];
+    for (const w of tokenize(scenario.facet.description)) {
+      if (isStopword(w)) continue;
+      const t = stem(w);
+      if (this.requestTerms.has(t) || seen.has(t)) continue;
+      seen.add(t);
+      this.novelWords.push(w);
+    }
+  }
+
+  /**
+   * A reply in the corpus's style that reveals as much of the facet as crowd workers did: a bare
+   * reply, a partial one (half of the facet's words beyond the request) or the whole facet, drawn
+   * with the shares measured on ClariQ train (see REVEAL_MIX): bare where the workers revealed none
+   * of it, whole where they revealed all of it, partial otherwise.
+   */
+  private generate(polarity: 'yes' | 'no' | 'other', rng: Rng): string {
+    const mix = REVEAL_MIX[polarity];
+    const kind = rng.weightedIndex([mix.bare, mix.partial, mix.full]);
+    const full = this.phrase;
+    let focus = full;
+    if (kind === 1 && this.novelWords.length > 0) {
+      const k = Math.ceil(this.novelWords.length / 2);
+      const keep = new Set(rng.shuffle(this.novelWords.map((_, i) => i)).slice(0, k));
+      focus = this.novelWords.filter((_, i) => keep.has(i)).join(' ');
+    }
+    if (polarity === 'yes') {
+      if (kind === 0) return rng.pick(['yes', 'yes please', 'yes i am']);
+      if (kind === 1) return rng.pick([`yes specifically ${focus}`, `yes i want ${focus}`]);
+      const looking = /^to /.test(full) ? `yes i want ${full}` : `yes i am looking for ${full}`;
+      return rng.pick([`yes i want ${full}`, looking]);
+    }
+    if (polarity === 'no') {
+      if (kind === 0) return rng.pick(['no', 'no thanks', 'no not really']);
+      if (kind === 1) return rng.pick([`no i want ${focus}`, `no i am interested in ${focus}`]);
+      return rng.pick([`no i just want ${full}`, `no i want ${full}`, `no i would like ${full}`]);
+    }
+    if (kind === 0) return rng.pick(['i dont know', 'i am not sure']);
+    if (kind === 1) return rng.pick([`i want ${focus}`, `i am interested in ${focus}`]);
+    return rng.pick([`i want ${full}`, `i would like ${full}`, `i am interested in ${full.replace(/^to /, '')}`]);
   }
 
   aspectsIn(utterance: string): string[] {
@@ -185,16 +242,7 @@ export class FacetProfile {
       }
     }
     const polarity = polarityFor(question, this.requestTerms, this.facetTerms, opts);
-    const phrase = this.phrase;
-    let utterance: string;
-    if (polarity === 'yes') {
-      const looking = /^to /.test(phrase) ? `yes i want ${phrase}` : `yes i am looking for ${phrase}`;
-      utterance = rng.pick([`yes i want ${phrase}`, looking, `yes specifically i want ${phrase}`]);
-    } else if (polarity === 'no') {
-      utterance = rng.pick([`no i just want ${phrase}`, `no i want ${phrase}`, `no i would like ${phrase}`]);
-    } else {
-      utterance = rng.pick([`i want ${phrase}`, `i would like ${phrase}`, `i am interested in ${phrase.replace(/^to /, '')}`]);
-    }
+    const utterance = this.generate(polarity, rng);
     return { utterance, polarity, source: 'generated', revealedAspects: this.aspectsIn(utterance), groundedOn: null };
   }
 }

@@ -9,7 +9,7 @@
  */
 import { Rng } from '../../core/rng.js';
 import { loadClariq } from '../../envs/clarify-common/clariq-data.js';
-import { type Polarity, polarityOf, tokenF1 } from '../../envs/clarify-common/text.js';
+import { contentTerms, type Polarity, polarityOf, tokenF1 } from '../../envs/clarify-common/text.js';
 import { answerClariq, clariqAnswerIndex, DEFAULT_ANSWER_OPTIONS, type ClariqAnswerOptions } from './clariq-user.js';
 
 export interface FidelityFigures {
@@ -19,6 +19,9 @@ export interface FidelityFigures {
   tokenF1: number;
   /** Share of simulated answers taken from the corpus (grounded path). */
   groundedShare: number;
+  /** Mean share of the facet's words beyond the request that the answers contain: human vs simulated. */
+  revealHuman: number;
+  revealSimulated: number;
   /** Agreement of always answering the human majority polarity of the set, for reference. */
   majorityBaseline: number;
   confusion: Record<string, number>;
@@ -39,6 +42,9 @@ function score(set: string, items: Item[], grounding: 'train' | 'all', opts: Cla
   let agree = 0;
   let f1 = 0;
   let grounded = 0;
+  let revealH = 0;
+  let revealS = 0;
+  let revealN = 0;
   const confusion: Record<string, number> = {};
   const humanCounts: Record<Polarity, number> = { yes: 0, no: 0, other: 0 };
   for (const it of items) {
@@ -57,6 +63,15 @@ function score(set: string, items: Item[], grounding: 'train' | 'all', opts: Cla
     confusion[key] = (confusion[key] ?? 0) + 1;
     f1 += tokenF1(turn.utterance, it.human);
     if (turn.source === 'corpus') grounded += 1;
+    const req = new Set(contentTerms(it.request));
+    const novel = [...new Set(contentTerms(it.facet))].filter((t) => !req.has(t));
+    if (novel.length) {
+      const h = new Set(contentTerms(it.human));
+      const s = new Set(contentTerms(turn.utterance));
+      revealH += novel.filter((t) => h.has(t)).length / novel.length;
+      revealS += novel.filter((t) => s.has(t)).length / novel.length;
+      revealN += 1;
+    }
   }
   const n = items.length || 1;
   return {
@@ -65,6 +80,8 @@ function score(set: string, items: Item[], grounding: 'train' | 'all', opts: Cla
     polarityAgreement: agree / n,
     tokenF1: f1 / n,
     groundedShare: grounded / n,
+    revealHuman: revealN ? revealH / revealN : 0,
+    revealSimulated: revealN ? revealS / revealN : 0,
     majorityBaseline: Math.max(humanCounts.yes, humanCounts.no, humanCounts.other) / n,
     confusion,
   };

@@ -93,6 +93,24 @@ describe('scripted ClariQ user', () => {
   });
 });
 
+describe('generated replies', () => {
+  it('mix bare, partial and full restatements of the facet, as crowd workers did', () => {
+    const profile = new FacetProfile(
+      { request: 'Tell me about a lump in the throat.', facet: { id: 'n1', description: 'What are some remedies for a lump in the throat?' } },
+      clariqAnswerIndex('none'),
+    );
+    const rng = Rng.fromSeed(3);
+    const seen = new Set<string>();
+    for (let i = 0; i < 200; i++) {
+      const t = profile.answer('do you want to know what causes it', rng);
+      expect(t.polarity).toBe('no');
+      expect(polarityOf(t.utterance)).toBe('no');
+      seen.add(t.utterance.includes('what are some remedies for a lump in the throat') ? 'full' : t.utterance.includes('remedies') ? 'partial' : 'bare');
+    }
+    expect([...seen].sort()).toEqual(['bare', 'full', 'partial']);
+  });
+});
+
 describe('fidelity report', () => {
   it('agrees with dev crowd answers more often than always giving their majority polarity', () => {
     const dev = clariqFidelity('dev');
@@ -100,5 +118,7 @@ describe('fidelity report', () => {
     expect(dev.groundedShare).toBe(0);
     expect(dev.polarityAgreement).toBeGreaterThan(dev.majorityBaseline);
     expect(dev.tokenF1).toBeGreaterThan(0.2);
+    // Generated replies should reveal about as much of the facet as the workers' answers did.
+    expect(Math.abs(dev.revealSimulated - dev.revealHuman)).toBeLessThan(0.15);
   });
 });

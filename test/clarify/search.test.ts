@@ -102,7 +102,8 @@ describe('ClarifySearch-v0 env', () => {
     expect(turn.polarity).toBe('yes');
     const no = await env.step('ASK are you looking for bakeries in boston?');
     expect(no.info.simulatorTurns?.[0].polarity).toBe('no');
-    expect(no.info.simulatorTurns?.[0].utterance).toMatch(/^no i (just )?(want|would like) to know how do i make a sourdough starter at home$/);
+    expect(no.info.simulatorTurns?.[0].utterance).toMatch(/^no\b/);
+    expect(no.info.simulatorTurns?.[0].utterance).not.toMatch(/boston|bakeries/);
     await env.close();
   });
 
