@@ -56,18 +56,15 @@ describe('scripted commander', () => {
 
   it('stays quiet while the robot makes progress (quiet persona)', async () => {
     const scenario = scenarioFor('breakfast', 8, { style: 'specific', chattiness: 0 });
-    const { env, first } = await startEnv(scenario);
+    const { env, reset } = await startEnv(scenario);
     const agent = createAgent('expert', { envId: 'Embodied-v0' });
     agent.reset?.({ envId: 'Embodied-v0', seed: 1 });
-    let obs = { instructions: '', newText: first, transcript: [] as { role: string; text: string }[] };
-    let info = {} as Record<string, unknown>;
-    const r0 = await env.reset({ seed: 1, options: { scenario } });
-    obs = r0.observation;
-    info = r0.info;
+    let obs = reset.observation;
+    let info = reset.info;
     const acts: { action: string; act: string; progressed: boolean }[] = [];
     let prev = 0;
     for (let i = 0; i < 150; i++) {
-      const action = await agent.act(obs, info as never);
+      const action = await agent.act(obs, info);
       const r = await env.step(action);
       const gc = (r.info.goalConditions as { satisfied: number }).satisfied;
       acts.push({ action, act: commanderTurn(r).act, progressed: gc > prev });

@@ -2,7 +2,7 @@
 import '../../envs/index.js';
 import { Rng } from '../../core/rng.js';
 import { make } from '../../core/registry.js';
-import type { Env, StepResult } from '../../core/types.js';
+import type { Env, ResetResult, StepResult } from '../../core/types.js';
 import { definition, type EmbodiedScenario } from '../../envs/embodied/index.js';
 import type { CommanderPersona } from '../../simulators/embodied/acts.js';
 
@@ -11,10 +11,10 @@ export function scenarioFor(taskType: string, seed: number, persona: Partial<Com
   return { ...s, persona: { ...s.persona, chattiness: 0, patience: 1000, ...persona } };
 }
 
-export async function startEnv(scenario: EmbodiedScenario, seed = 1): Promise<{ env: Env; first: string }> {
+export async function startEnv(scenario: EmbodiedScenario, seed = 1): Promise<{ env: Env; first: string; reset: ResetResult }> {
   const env = make('Embodied-v0', { maxEpisodeSteps: 0 });
-  const r = await env.reset({ seed, options: { scenario } });
-  return { env, first: r.observation.newText };
+  const reset = await env.reset({ seed, options: { scenario } });
+  return { env, first: reset.observation.newText, reset };
 }
 
 /** The commander's turn produced during a step (exactly one per step). */
