@@ -42,12 +42,13 @@ interface Flags {
   llmEnv?: string;
   workersEnv: string;
   rssEnv: string;
+  rssAgent: string;
   rssEpisodes?: number;
   latencyMs: number;
 }
 
 function usage(msg: string): never {
-  process.stderr.write(`bench: ${msg}\nusage: npm run bench -- [--quick] [--only ${SECTIONS.join(',')}] [--out file.json] [--llm-env id] [--workers-env id] [--rss-env id] [--rss-episodes n] [--latency ms]\n`);
+  process.stderr.write(`bench: ${msg}\nusage: npm run bench -- [--quick] [--only ${SECTIONS.join(',')}] [--out file.json] [--llm-env id] [--workers-env id] [--rss-env id] [--rss-agent name] [--rss-episodes n] [--latency ms]\n`);
   process.exit(2);
 }
 
@@ -58,6 +59,8 @@ function parseFlags(argv: string[]): Flags {
     out: resolve(ROOT, 'bench', 'results.json'),
     workersEnv: 'GuessNumber-v0',
     rssEnv: 'GuessNumber-v0',
+    // The cheapest scripted workload (about 3 steps an episode): memory, not speed, is measured.
+    rssAgent: 'random',
     latencyMs: 200,
   };
   let outGiven = false;
@@ -84,6 +87,7 @@ function parseFlags(argv: string[]): Flags {
     } else if (a === '--llm-env') f.llmEnv = value();
     else if (a === '--workers-env') f.workersEnv = value();
     else if (a === '--rss-env') f.rssEnv = value();
+    else if (a === '--rss-agent') f.rssAgent = value();
     else if (a === '--rss-episodes') f.rssEpisodes = int(value());
     else if (a === '--latency') f.latencyMs = int(value());
     else if (a === '--help' || a === '-h') usage('help');
@@ -181,7 +185,7 @@ function cacheRows(r: CacheResult): Row[] {
 }
 
 function rssRows(r: MemoryResult, full: boolean): Row[] {
-  const name = `peak RSS, ${fmtInt(r.episodes)} episodes → JSONL (${r.envId})`;
+  const name = `peak RSS, ${fmtInt(r.episodes)} episodes → JSONL (${r.envId} × ${r.agent})`;
   if (r.error) return [{ benchmark: name, figure: `error: ${r.error}`, target: '≤ 300 MB', status: 'ERROR' }];
   const flat = r.rssAtQuarterMB !== null && r.rssLateMaxMB !== null ? `; RSS at 25 % ${fmt(r.rssAtQuarterMB, 0)} MB, after ${fmt(r.rssLateMaxMB, 0)} MB` : '';
   const figure = `${fmt(r.peakRssMB, 0)} MB (${r.peakSource})${flat}; ${fmtInt(r.linesWritten)} lines, ${fmt(r.outputMB, 0)} MB, ${fmt(r.wallMs / 1000)} s`;
@@ -270,8 +274,8 @@ async function main(): Promise<void> {
 
   if (flags.only.has('rss')) {
     const episodes = flags.rssEpisodes ?? (q ? 2_000 : 100_000);
-    log(`peak RSS: generate ${episodes} episodes of ${flags.rssEnv}`);
-    const r = await measureMemory({ envId: flags.rssEnv, agent: 'expert', episodes });
+    log(`peak RSS: generate ${episodes} episodes of ${flags.rssEnv} × ${flags.rssAgent}`);
+    const r = await measureMemory({ envId: flags.rssEnv, agent: flags.rssAgent, episodes });
     results.rss = r;
     rows.push(...rssRows(r, episodes >= 100_000));
   }
