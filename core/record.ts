@@ -40,20 +40,36 @@ export interface EpisodeRecord {
   totals: { return: number; steps: number; invalidActions: number };
   termination: { terminated: boolean; truncated: boolean; reason: string };
   error: EpisodeError | null;
-  usage: { simulator: Usage; agent: Usage };
+  /** Tokens, calls and cost of the episode itself: identical whether the calls were served live or from the cache. */
+  usage: { simulator: RecordUsage; agent: RecordUsage };
   /** Where the episode came from when it was not a plain rollout (import, hindsight ...). */
   source: Json;
-  timings: { startedAt: string; wallMs: number; [k: string]: Json };
+  /**
+   * Everything that depends on the run rather than the episode: wall clock, and how many LLM calls
+   * the cache answered (a cached rerun differs from the live run only here).
+   */
+  timings: {
+    startedAt: string;
+    wallMs: number;
+    cachedCalls?: { simulator: number; agent: number };
+    [k: string]: Json;
+  };
+}
+
+export type RecordUsage = Omit<Usage, 'cachedCalls'>;
+
+export function recordUsage(u: Usage): RecordUsage {
+  const { cachedCalls: _c, ...rest } = u;
+  return rest;
 }
 
 const usageSchema: JsonSchema = {
   type: 'object',
-  required: ['promptTokens', 'completionTokens', 'calls', 'cachedCalls'],
+  required: ['promptTokens', 'completionTokens', 'calls'],
   properties: {
     promptTokens: { type: 'integer', minimum: 0 },
     completionTokens: { type: 'integer', minimum: 0 },
     calls: { type: 'integer', minimum: 0 },
-    cachedCalls: { type: 'integer', minimum: 0 },
     cost: { type: 'number', minimum: 0 },
   },
   additionalProperties: false,
@@ -170,7 +186,15 @@ export const episodeRecordSchema: JsonSchema = {
     timings: {
       type: 'object',
       required: ['startedAt', 'wallMs'],
-      properties: { startedAt: { type: 'string' }, wallMs: { type: 'number', minimum: 0 } },
+      properties: {
+        startedAt: { type: 'string' },
+        wallMs: { type: 'number', minimum: 0 },
+        cachedCalls: {
+          type: 'object',
+          required: ['simulator', 'agent'],
+          properties: { simulator: { type: 'integer', minimum: 0 }, agent: { type: 'integer', minimum: 0 } },
+        },
+      },
     },
   },
 };
@@ -251,9 +275,9 @@ export class RecordTrajectory extends Wrapper {
       totals: { return: 0, steps: 0, invalidActions: 0 },
       termination: { terminated: false, truncated: false, reason: '' },
       error: r.info.error ?? null,
-      usage: { simulator: emptyUsage(), agent: emptyUsage() },
+      usage: { simulator: recordUsage(emptyUsage()), agent: recordUsage(emptyUsage()) },
       source: this.meta.source ?? null,
-      timings: { startedAt: new Date().toISOString(), wallMs: 0 },
+      timings: { startedAt: new Date().toISOString(), wallMs: 0, cachedCalls: { simulator: 0, agent: 0 } },
     };
     if (r.info.error) await this.finish(true, false, 'error');
     return r;
@@ -297,7 +321,8 @@ export class RecordTrajectory extends Wrapper {
     a.promptTokens += u.promptTokens;
     a.completionTokens += u.completionTokens;
     a.calls += u.calls;
-    a.cachedCalls += u.cachedCalls;
+    const cached = (this.current.timings.cachedCalls ??= { simulator: 0, agent: 0 });
+    cached.agent += u.cachedCalls;
     if (u.cost !== undefined) a.cost = (a.cost ?? 0) + u.cost;
   }
 
@@ -306,7 +331,9 @@ export class RecordTrajectory extends Wrapper {
     if (!rec) return;
     this.current = undefined;
     rec.termination = { terminated, truncated, reason };
-    rec.usage.simulator = this.env.usage();
+    const sim = this.env.usage();
+    rec.usage.simulator = recordUsage(sim);
+    rec.timings.cachedCalls = { agent: 0, ...rec.timings.cachedCalls, simulator: sim.cachedCalls };
     rec.timings.wallMs = Math.round((performance.now() - this.started) * 1000) / 1000;
     await this.onRecord(rec);
   }

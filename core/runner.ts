@@ -122,8 +122,9 @@ export class RunSummary {
       this.errors += 1;
       this.errorTypes[rec.error.type] = (this.errorTypes[rec.error.type] ?? 0) + 1;
     }
-    addUsage(this.usage, rec.usage.simulator);
-    addUsage(this.agentUsage, rec.usage.agent);
+    const cached = rec.timings.cachedCalls ?? { simulator: 0, agent: 0 };
+    addUsage(this.usage, { ...rec.usage.simulator, cachedCalls: cached.simulator });
+    addUsage(this.agentUsage, { ...rec.usage.agent, cachedCalls: cached.agent });
   }
 
   get meanReturn(): number {

@@ -136,12 +136,13 @@ export function emptyUsage(): Usage {
   return { promptTokens: 0, completionTokens: 0, calls: 0, cachedCalls: 0 };
 }
 
-export function addUsage(into: Usage, more: Usage | undefined): Usage {
+/** Adds `more` into `into`; record usage (which keeps cache hits under timings) counts no cached calls. */
+export function addUsage(into: Usage, more: (Omit<Usage, 'cachedCalls'> & { cachedCalls?: number }) | undefined): Usage {
   if (!more) return into;
   into.promptTokens += more.promptTokens;
   into.completionTokens += more.completionTokens;
   into.calls += more.calls;
-  into.cachedCalls += more.cachedCalls;
+  into.cachedCalls += more.cachedCalls ?? 0;
   if (more.cost !== undefined) into.cost = (into.cost ?? 0) + more.cost;
   return into;
 }

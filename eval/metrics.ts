@@ -98,11 +98,11 @@ export function computeEnvMetrics(records: readonly EpisodeRecord[], envId: stri
   const tokens = { prompt: 0, completion: 0, total: 0, calls: 0, cachedCalls: 0 };
   let cost: number | null = null;
   for (const r of records) {
+    tokens.cachedCalls += (r.timings.cachedCalls?.simulator ?? 0) + (r.timings.cachedCalls?.agent ?? 0);
     for (const u of [r.usage.simulator, r.usage.agent]) {
       tokens.prompt += u.promptTokens;
       tokens.completion += u.completionTokens;
       tokens.calls += u.calls;
-      tokens.cachedCalls += u.cachedCalls;
       if (u.cost !== undefined) cost = (cost ?? 0) + u.cost;
     }
   }

@@ -12,7 +12,7 @@
  * attempts the engine's default for that decision is used (wait / uniform survey / "..." / skip).
  */
 import { DIALOGYM_VERSION } from '../../core/version.js';
-import type { EpisodeRecord, RecordedTurn } from '../../core/record.js';
+import { type EpisodeRecord, type RecordedTurn, recordUsage } from '../../core/record.js';
 import { deriveSeed, Rng } from '../../core/rng.js';
 import type { EpisodeError, Json, Observation, SimulatorConfig, StepInfo, Usage } from '../../core/types.js';
 import { addUsage, emptyUsage } from '../../core/types.js';
@@ -293,7 +293,7 @@ export class SocialDeductionGame {
         totals: { return: ret, steps: turns.length, invalidActions: log.invalid },
         termination: { terminated: over, truncated: !over, reason: over ? `${g.winner}_win:${g.endReason}` : 'aborted' },
         error: meta.error ?? null,
-        usage: { simulator: { ...this.tableUsage }, agent: { ...log.usage } },
+        usage: { simulator: recordUsage(this.tableUsage), agent: recordUsage(log.usage) },
         source: { multiAgent: true, seats: seatsJson },
         timings: { startedAt: meta.startedAt ?? new Date(0).toISOString(), wallMs: meta.wallMs ?? 0 },
       });

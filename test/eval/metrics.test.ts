@@ -49,7 +49,7 @@ describe('env metrics', () => {
     const tampered = recs.map((r) => structuredClone(r));
     const t0 = tampered[0] as EpisodeRecord;
     t0.totals.invalidActions += 3;
-    t0.usage.agent = { promptTokens: 10, completionTokens: 5, calls: 1, cachedCalls: 0, cost: 0.25 };
+    t0.usage.agent = { promptTokens: 10, completionTokens: 5, calls: 1, cost: 0.25 };
     const m2 = computeEnvMetrics(tampered, 'GuessNumber-v0', 'dev');
     expect(m2.invalidActionRate).toBeCloseTo(3 / steps, 5);
     expect(m2.tokens).toEqual({ prompt: 10, completion: 5, total: 15, calls: 1, cachedCalls: 0 });
