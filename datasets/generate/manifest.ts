@@ -12,7 +12,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { readJsonl } from '../../core/jsonl.js';
 import { type EpisodeRecord, validateRecord } from '../../core/record.js';
 import { withoutTimings } from '../../core/rollout.js';
-import { addUsage, emptyUsage, type Json, type Usage } from '../../core/types.js';
+import { emptyUsage, type Json, type Usage } from '../../core/types.js';
 import type { GenerateConfig, PlannedEpisode } from './config.js';
 
 export interface FileStats {
@@ -117,11 +117,26 @@ export async function scanOutput(path: string, plan: Iterator<PlannedEpisode>): 
     sum += r;
     s.minReturn = s.minReturn === null ? r : Math.min(s.minReturn, r);
     s.maxReturn = s.maxReturn === null ? r : Math.max(s.maxReturn, r);
-    addUsage(usage.simulator, rec.usage.simulator);
-    addUsage(usage.agent, rec.usage.agent);
+    const cached = (rec.timings as { cachedCalls?: { simulator?: number; agent?: number } }).cachedCalls;
+    addTokens(usage.simulator, rec.usage.simulator, cached?.simulator);
+    addTokens(usage.agent, rec.usage.agent, cached?.agent);
   }
   s.meanReturn = s.episodes > 0 ? sum / s.episodes : null;
   s.sha256 = bytes.digest('hex');
   s.contentSha256 = content.digest('hex');
   return s;
+}
+
+/** Adds a record's usage; cache hits are counted from the record or from its `timings` (where newer records keep them). */
+function addTokens(
+  into: Usage,
+  u: { promptTokens: number; completionTokens: number; calls: number; cost?: number; cachedCalls?: number } | undefined,
+  cachedFromTimings: number | undefined,
+): void {
+  if (!u) return;
+  into.promptTokens += u.promptTokens;
+  into.completionTokens += u.completionTokens;
+  into.calls += u.calls;
+  into.cachedCalls += u.cachedCalls ?? cachedFromTimings ?? 0;
+  if (u.cost !== undefined) into.cost = (into.cost ?? 0) + u.cost;
 }
