@@ -18,6 +18,7 @@ import {
   storedReference,
   type UsedReference,
 } from './references.js';
+import type { EvalPool } from './pool.js';
 import type { EnvResult, Results } from './results.js';
 import { type EnvRun, runEnvEval } from './runner.js';
 import { SPLIT_VERSION, type SplitName } from './splits.js';
@@ -39,6 +40,10 @@ export interface EvaluateOptions {
   log?: (line: string) => void;
   onEpisode?: (rec: EpisodeRecord) => void;
   now?: Date;
+  /** Worker threads for scripted tasks (see pool.ts). */
+  pool?: EvalPool;
+  /** false: leave references and normalized scores out (a caller will add them, e.g. `start`). */
+  normalize?: boolean;
 }
 
 /** `all` → every registered env not tagged `test`; otherwise a comma-separated list of ids. */
@@ -57,7 +62,7 @@ export function referenceRunKey(agent: string, envId: string, split: SplitName):
 export async function resolveReference(
   run: EnvRun,
   split: SplitName,
-  opts: Pick<EvaluateOptions, 'references' | 'referenceRuns' | 'concurrency' | 'log'>,
+  opts: Pick<EvaluateOptions, 'references' | 'referenceRuns' | 'concurrency' | 'log' | 'pool'>,
 ): Promise<{ reference: UsedReference | null; note: string | null }> {
   const file = opts.references ?? loadReferences();
   const stored = storedReference(file, run.envId, run.envVersion, run.kwargs, split);
@@ -71,11 +76,24 @@ export async function resolveReference(
   opts.log?.(
     `${run.envId}: ${stored.stale}; ${reused ? 'using this run of random and expert as' : 'computing'} the ${split} reference (${REFERENCE_EPISODES} episodes each)`,
   );
-  const r = await computeReference(run.envId, split, { concurrency: opts.concurrency, runs });
+  const r = await computeReference(run.envId, split, { concurrency: opts.concurrency, runs, pool: opts.pool });
   return {
     reference: { random: r.random, expert: r.expert, source: 'computed', episodes: REFERENCE_EPISODES, provenance: null },
     note: stored.stale,
   };
+}
+
+/** The runs behind a results file, rebuilt from its records (to summarize them again). */
+export function runsFromResults(results: Omit<Results, 'records'>, records: readonly EpisodeRecord[]): EnvRun[] {
+  return results.envs.map((e) => ({
+    envId: e.envId,
+    envVersion: e.envVersion,
+    kwargs: e.kwargs,
+    maxEpisodeSteps: e.maxEpisodeSteps,
+    seeds: e.seeds,
+    records: records.filter((r) => r.env.id === e.envId),
+    elapsedMs: e.elapsedMs,
+  }));
 }
 
 /** Runs the agent on every env of the split (no metrics yet). */
@@ -93,6 +111,7 @@ export async function runAll(opts: EvaluateOptions): Promise<EnvRun[]> {
       agentLlm: opts.agentLlm,
       concurrency: opts.concurrency,
       onEpisode: opts.onEpisode,
+      pool: opts.pool,
     });
     if ((opts.agent === 'random' || opts.agent === 'expert') && opts.trials === 1 && opts.simulator.kind === 'scripted') {
       opts.referenceRuns?.set(referenceRunKey(opts.agent, envId, opts.split), run);
@@ -113,7 +132,10 @@ export async function summarize(
   let agentConfig: unknown = null;
   for (const run of runs) {
     const metrics = computeEnvMetrics(run.records, run.envId, opts.split);
-    const { reference, note } = await resolveReference(run, opts.split, opts);
+    const { reference, note } =
+      opts.normalize === false
+        ? { reference: null, note: 'normalized score not computed (--no-normalize)' }
+        : await resolveReference(run, opts.split, opts);
     const normalized = reference ? normalize(metrics.meanReturn, metrics.returnCI, reference) : null;
     envResults.push({
       envId: run.envId,

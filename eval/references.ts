@@ -17,6 +17,7 @@ import { getRegistration } from '../core/registry.js';
 import type { Json } from '../core/types.js';
 import { DIALOGYM_VERSION } from '../core/version.js';
 import { computeEnvMetrics } from './metrics.js';
+import type { EvalPool } from './pool.js';
 import { type EnvRun, runEnvEval } from './runner.js';
 import { SPLIT_VERSION, type SplitName } from './splits.js';
 import { type Interval, round } from './stats.js';
@@ -132,7 +133,7 @@ export function hasReferenceAgents(envId: string): boolean {
 export async function computeReference(
   envId: string,
   split: SplitName,
-  opts: { concurrency?: number; runs?: { random?: EnvRun; expert?: EnvRun } } = {},
+  opts: { concurrency?: number; runs?: { random?: EnvRun; expert?: EnvRun }; pool?: EvalPool } = {},
 ): Promise<{ random: ReferencePoint; expert: ReferencePoint; envVersion: string; kwargs: Record<string, Json> }> {
   const run = async (agent: 'random' | 'expert'): Promise<EnvRun> => {
     const given = opts.runs?.[agent];
@@ -145,6 +146,7 @@ export async function computeReference(
       trials: 1,
       simulator: { kind: 'scripted' },
       concurrency: opts.concurrency,
+      pool: opts.pool,
     });
   };
   const random = await run('random');
@@ -155,7 +157,7 @@ export async function computeReference(
 /** Recomputes and stores the references of `envIds` on every split. */
 export async function updateReferences(
   envIds: string[],
-  opts: { path?: string; command: string; concurrency?: number; now?: Date; log?: (line: string) => void },
+  opts: { path?: string; command: string; concurrency?: number; pool?: EvalPool; now?: Date; log?: (line: string) => void },
 ): Promise<ReferenceFile> {
   const file = loadReferences(opts.path);
   for (const envId of envIds) {
@@ -163,7 +165,7 @@ export async function updateReferences(
     let envVersion = '';
     let kwargs: Record<string, Json> = {};
     for (const split of ['dev', 'test'] as const) {
-      const r = await computeReference(envId, split, { concurrency: opts.concurrency });
+      const r = await computeReference(envId, split, { concurrency: opts.concurrency, pool: opts.pool });
       splits[split] = { random: r.random, expert: r.expert };
       envVersion = r.envVersion;
       kwargs = r.kwargs;

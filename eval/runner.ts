@@ -13,6 +13,7 @@ import { getRegistration, make } from '../core/registry.js';
 import { runEpisode } from '../core/rollout.js';
 import type { Json, SimulatorConfig } from '../core/types.js';
 import type { LlmProvider } from '../simulators/types.js';
+import type { EvalPool } from './pool.js';
 import { SPLIT_VERSION, type SplitName, splitSeeds, trialSeed } from './splits.js';
 
 export interface EvalRunOptions {
@@ -27,8 +28,10 @@ export interface EvalRunOptions {
   /** Provider for LLM agents. */
   agentLlm?: LlmProvider;
   concurrency?: number;
-  /** Called after each finished episode. */
+  /** Called after each finished episode (each finished task, when a pool runs it). */
   onEpisode?: (rec: EpisodeRecord) => void;
+  /** Worker threads for scripted tasks; without one (or for LLM runs) tasks run in this thread. */
+  pool?: EvalPool;
 }
 
 export interface EnvRun {
@@ -68,8 +71,17 @@ export async function runEnvEval(opts: EvalRunOptions): Promise<EnvRun> {
   await probe.close();
   const limit = pLimit(Math.max(1, opts.concurrency ?? 4));
   const started = performance.now();
+  const pooled = opts.pool && opts.pool.size > 0 && opts.simulator.kind === 'scripted' && !opts.agentLlm && opts.agent !== 'llm';
   const perTask = await Promise.all(
-    seeds.map((taskSeed, index) => limit(() => runTask(opts, taskSeed, index))),
+    seeds.map((taskSeed, index) => {
+      if (!pooled || !opts.pool) return limit(() => runTask(opts, taskSeed, index));
+      return opts.pool
+        .run({ agent: opts.agent, envId: opts.envId, split: opts.split, taskSeed, index, trials: opts.trials, simulator: opts.simulator })
+        .then((recs) => {
+          for (const r of recs) opts.onEpisode?.(r);
+          return recs;
+        });
+    }),
   );
   return {
     envId: opts.envId,
@@ -82,7 +94,8 @@ export async function runEnvEval(opts: EvalRunOptions): Promise<EnvRun> {
   };
 }
 
-async function runTask(opts: EvalRunOptions, taskSeed: number, index: number): Promise<EpisodeRecord[]> {
+/** The episodes (trials) of one task, in trial order. */
+export async function runTask(opts: EvalRunOptions, taskSeed: number, index: number): Promise<EpisodeRecord[]> {
   const env = make(opts.envId, { simulator: opts.simulator, llm: opts.simulatorLlm });
   const out: EpisodeRecord[] = [];
   try {

@@ -2,12 +2,13 @@ import type { Command } from 'commander';
 import { ConfigError } from '../../core/errors.js';
 import { getRegistration } from '../../core/registry.js';
 import { evaluate, resolveEnvIds } from '../../eval/evaluate.js';
+import { defaultWorkers, EvalPool } from '../../eval/pool.js';
 import { REFERENCE_EPISODES, updateReferences } from '../../eval/references.js';
 import { type Results, writeResults } from '../../eval/results.js';
 import { parseSplit } from '../../eval/splits.js';
 import { addLlmOptions, type LlmCliOptions, setupLlm } from '../llm-options.js';
 import { progressBar } from '../progress.js';
-import { positiveInt } from '../run.js';
+import { nonNegativeInt, positiveInt } from '../run.js';
 
 interface EvalFlags extends LlmCliOptions {
   agent: string;
@@ -19,6 +20,8 @@ interface EvalFlags extends LlmCliOptions {
   concurrency: number;
   out?: string;
   updateReferences?: boolean;
+  normalize: boolean;
+  workers: number;
 }
 
 function fmt(x: number | null | undefined, d = 1): string {
@@ -51,8 +54,10 @@ export function register(program: Command): void {
     .option('--split <name>', 'seed split: dev (public) or test', 'dev')
     .option('--trials <k>', 'trials per task, for pass^k', positiveInt('--trials'), 1)
     .option('--sim <kind>', 'user simulator: scripted or llm', 'scripted')
-    .option('--concurrency <n>', 'episodes in flight at once', positiveInt('--concurrency'), 4)
+    .option('--concurrency <n>', 'episodes in flight at once (per thread)', positiveInt('--concurrency'), 4)
+    .option('--workers <n>', 'worker threads for scripted episodes (0 = this thread only)', nonNegativeInt('--workers'), defaultWorkers())
     .option('--out <file>', 'results file (JSON); the episodes go to <file minus .json>.episodes.jsonl next to it')
+    .option('--no-normalize', 'leave out references and normalized scores (`start` adds them once both agents ran)')
     .option(
       '--update-references',
       `recompute eval/references.json (random and expert, ${REFERENCE_EPISODES} episodes, both splits) for --env`,
@@ -63,11 +68,17 @@ export function register(program: Command): void {
       for (const id of envIds) getRegistration(id);
       const command = `dialogym ${process.argv.slice(2).join(' ')}`;
       if (flags.updateReferences) {
-        await updateReferences(envIds, {
-          command,
-          concurrency: flags.concurrency,
-          log: (l) => process.stdout.write(`${l}\n`),
-        });
+        const pool = new EvalPool(flags.workers);
+        try {
+          await updateReferences(envIds, {
+            command,
+            concurrency: flags.concurrency,
+            pool,
+            log: (l) => process.stdout.write(`${l}\n`),
+          });
+        } finally {
+          await pool.close();
+        }
         process.stdout.write('wrote eval/references.json\n');
         return;
       }
@@ -79,7 +90,11 @@ export function register(program: Command): void {
       const needAgent = flags.agent === 'llm';
       const llm = needSim || needAgent ? await setupLlm(flags, { sim: needSim, agent: needAgent }) : undefined;
       const bar = progressBar(envIds.length * flags.episodes * flags.trials, `eval ${flags.agent}`);
+      // Starting a worker costs about a second of module loading: not worth it for a handful of episodes.
+      const small = envIds.length * flags.episodes * flags.trials < 40;
+      const pool = new EvalPool(needSim || needAgent || small ? 0 : flags.workers);
       const { results, records } = await evaluate({
+        pool,
         agent: flags.agent,
         envIds,
         split,
@@ -90,9 +105,10 @@ export function register(program: Command): void {
         agentLlm: llm?.agent,
         concurrency: flags.concurrency,
         command,
+        normalize: flags.normalize,
         log: (l) => process.stderr.write(`${l}\n`),
         onEpisode: () => bar.tick(),
-      });
+      }).finally(() => pool.close());
       bar.stop();
       const full = writeResults(flags.out, results, records);
       for (const line of summaryLines(results)) process.stdout.write(`${line}\n`);

@@ -3,16 +3,20 @@ import type { Command } from 'commander';
 import { listEnvs } from '../../core/registry.js';
 import { type EvaluateOptions, runAll, summarize } from '../../eval/evaluate.js';
 import { buildLeaderboard, renderTextTable, writeLeaderboard } from '../../eval/leaderboard.js';
+import { defaultWorkers, EvalPool } from '../../eval/pool.js';
 import { REFERENCE_EPISODES } from '../../eval/references.js';
-import { loadResults, writeResults } from '../../eval/results.js';
+import { type LoadedResults, loadResults, writeResults } from '../../eval/results.js';
 import type { EnvRun } from '../../eval/runner.js';
-import { positiveInt } from '../run.js';
+import { nonNegativeInt, positiveInt } from '../run.js';
 
 interface StartFlags {
   out: string;
   episodes: number;
   concurrency: number;
+  workers: number;
 }
+
+const AGENTS = ['random', 'expert'] as const;
 
 /** Every registered env not tagged `test`; the test env when none is registered yet, so start always works. */
 export function startEnvIds(): { envIds: string[]; fallback: boolean } {
@@ -23,9 +27,10 @@ export function startEnvIds(): { envIds: string[]; fallback: boolean } {
 
 /**
  * `npm start`: the offline main job. Evaluates the random and expert agents on the dev split of
- * every environment with scripted simulators, writes their results and the leaderboard site, and
- * prints the table. With the default episode count the runs double as the normalized-score
- * references when the stored ones are missing or stale, so nothing is run twice.
+ * every environment with scripted simulators (both agents at once, spread over worker threads),
+ * adds normalized scores (stored references, or these very runs when the stored ones are stale:
+ * with the default episode count they are the reference runs), writes the results and the
+ * leaderboard site, and prints the table.
  */
 export function register(program: Command): void {
   program
@@ -33,13 +38,18 @@ export function register(program: Command): void {
     .description('Offline main job: evaluate random and expert on every environment and build the leaderboard site')
     .option('--out <dir>', 'output folder (results in <dir>/results, site in <dir>/leaderboard)', 'out')
     .option('--episodes <n>', 'dev-split tasks per environment and agent', positiveInt('--episodes'), REFERENCE_EPISODES)
-    .option('--concurrency <n>', 'episodes in flight at once', positiveInt('--concurrency'), 4)
+    .option('--concurrency <n>', 'episodes in flight at once per thread', positiveInt('--concurrency'), 4)
+    .option('--workers <n>', 'worker threads (0 = this thread only)', nonNegativeInt('--workers'), defaultWorkers())
     .action(async (flags: StartFlags) => {
       const t0 = performance.now();
       const { envIds, fallback } = startEnvIds();
       if (fallback) process.stdout.write(`no non-test environments registered; using ${envIds.join(', ')}\n`);
+      process.stderr.write(
+        `evaluating ${AGENTS.join(' and ')} on ${envIds.length} environment(s), ${flags.episodes} dev episodes each, ${flags.workers} worker thread(s)\n`,
+      );
       const referenceRuns = new Map<string, EnvRun>();
-      const base = (agent: string): EvaluateOptions => ({
+      const pool = new EvalPool(flags.workers);
+      const optsFor = (agent: string): EvaluateOptions => ({
         agent,
         envIds,
         split: 'dev',
@@ -49,30 +59,30 @@ export function register(program: Command): void {
         concurrency: flags.concurrency,
         command: `dialogym eval --agent ${agent} --env ${envIds.join(',')} --split dev --episodes ${flags.episodes}`,
         referenceRuns,
+        pool,
         log: (l) => process.stderr.write(`${l}\n`),
       });
-      const agents = ['random', 'expert'];
-      const runs = new Map<string, EnvRun[]>();
-      for (const agent of agents) {
-        process.stderr.write(`evaluating ${agent} on ${envIds.length} environment(s), ${flags.episodes} episodes each\n`);
-        runs.set(agent, await runAll(base(agent)));
+      const files: string[] = [];
+      try {
+        const runs = await Promise.all(AGENTS.map((agent) => runAll(optsFor(agent))));
+        for (const [i, agent] of AGENTS.entries()) {
+          const { results, records } = await summarize(runs[i] ?? [], optsFor(agent));
+          const file = join(flags.out, 'results', `${agent}.json`);
+          writeResults(file, results, records);
+          files.push(file);
+        }
+      } finally {
+        await pool.close();
       }
-      const resultFiles: string[] = [];
-      for (const agent of agents) {
-        const { results, records } = await summarize(runs.get(agent) ?? [], base(agent));
-        const file = join(flags.out, 'results', `${agent}.json`);
-        writeResults(file, results, records);
-        resultFiles.push(file);
-      }
+      const loaded: LoadedResults[] = [];
+      for (const f of files) loaded.push(await loadResults(f));
       const siteDir = join(flags.out, 'leaderboard');
-      const loaded = [];
-      for (const f of resultFiles) loaded.push(await loadResults(f));
       const data = buildLeaderboard(loaded, { baseDir: resolve(siteDir) });
-      const files = writeLeaderboard(data, siteDir);
+      const site = writeLeaderboard(data, siteDir);
       process.stdout.write(`\n${renderTextTable(data)}\n\n`);
-      process.stdout.write(`results: ${resultFiles.join(', ')}\n`);
-      process.stdout.write(`leaderboard: ${files.md}\n`);
-      process.stdout.write(`open file://${resolve(files.html)}\n`);
+      process.stdout.write(`results: ${files.join(', ')}\n`);
+      process.stdout.write(`leaderboard: ${site.md}\n`);
+      process.stdout.write(`open file://${resolve(site.html)}\n`);
       process.stdout.write(`done in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
     });
 }

@@ -6,14 +6,16 @@ import '../../envs/index.js';
 import '../../agents/index.js';
 import { withoutTimings } from '../../core/rollout.js';
 import type { Json } from '../../core/types.js';
+import type { EpisodeRecord } from '../../core/record.js';
 import { validate } from '../../core/schema.js';
 import { getFormat } from '../../core/formats.js';
 import { evaluate } from '../../eval/evaluate.js';
 import { computeEnvMetrics, episodeSuccess } from '../../eval/metrics.js';
+import { EvalPool } from '../../eval/pool.js';
 import { emptyReferences, REFERENCE_EPISODES, storedReference, updateReferences, loadReferences } from '../../eval/references.js';
 import { loadResults, resultsSchema, sha256, writeResults } from '../../eval/results.js';
 import { splitSeeds } from '../../eval/splits.js';
-import { verifyResults } from '../../eval/verify.js';
+import { firstDifference, verifyResults } from '../../eval/verify.js';
 import { runCli } from '../support/cli.js';
 
 const ENV = 'GuessNumber-v0';
@@ -94,6 +96,20 @@ describe('dialogym eval', () => {
     const b = await evaluate({ ...base, agent: 'random', episodes: 8, trials: 2, concurrency: 8 });
     expect(b.records.map(withoutTimings)).toEqual(a.records.map(withoutTimings));
     expect(b.results.envs[0]?.metrics.returnCI).toEqual(a.results.envs[0]?.metrics.returnCI);
+  });
+
+  it('gives the same records on worker threads as in this thread', async () => {
+    const pool = new EvalPool(2);
+    try {
+      const a = await evaluate({ ...base, agent: 'random', episodes: 8, trials: 2 });
+      const b = await evaluate({ ...base, agent: 'random', episodes: 8, trials: 2, pool });
+      expect(b.records).toHaveLength(16);
+      b.records.forEach((r, i) => {
+        expect(firstDifference(withoutTimings(a.records[i] as EpisodeRecord), withoutTimings(r))).toBeNull();
+      });
+    } finally {
+      await pool.close();
+    }
   });
 
   it('uses stored references when they match, and stores them with provenance', async () => {
