@@ -436,14 +436,16 @@ export function resolveTick(g0: GameState, actions: Record<string, string>, rng:
     }
   }
 
+  // Nobody dies after the kills within a tick.
+  const alive = living(g);
   // The first report (in seat order) calls the meeting; bodies killed this tick cannot be reported yet.
   let reporter: string | null = null;
-  for (const p of living(g)) {
+  for (const p of alive) {
     const m = /^report (.+)$/.exec(chosen[p] ?? '');
     if (m && reporter === null) reporter = p;
   }
 
-  for (const p of living(g)) {
+  for (const p of alive) {
     const me = player(g, p);
     const a = chosen[p];
     if (a?.startsWith('move ')) {
@@ -460,7 +462,7 @@ export function resolveTick(g0: GameState, actions: Record<string, string>, rng:
   }
 
   // Task work: one tick of progress for everyone working.
-  for (const p of living(g)) {
+  for (const p of alive) {
     const me = player(g, p);
     if (me.busy <= 0 || me.busyTask === null) continue;
     const i = me.busyTask;
@@ -480,17 +482,17 @@ export function resolveTick(g0: GameState, actions: Record<string, string>, rng:
       });
     }
   }
-  for (const p of living(g)) {
+  for (const p of alive) {
     const me = player(g, p);
     if (me.cooldown > 0) me.cooldown -= 1;
   }
 
   g.tick += 1;
   // Who can see now: compare room contents before and after the moves.
-  for (const p of living(g)) {
+  for (const p of alive) {
     const me = player(g, p);
     if (me.busy > 0 || working.has(p)) continue;
-    for (const o of living(g)) {
+    for (const o of alive) {
       if (o === p) continue;
       const before = roomsBefore[o];
       const after = player(g, o).room;
