@@ -51,7 +51,8 @@ export type Grounding = 'all' | 'train' | 'none';
  * re-keyed) to the crowd answers recorded for it, plus idf statistics of the question bank.
  */
 export class ClariqAnswerIndex {
-  private readonly byFacet = new Map<string, GroundedAnswer[]>();
+  private readonly byId = new Map<string, { desc: string; answers: GroundedAnswer[] }>();
+  private readonly byDesc = new Map<string, GroundedAnswer[]>();
   readonly questionStats: Bm25Stats;
 
   constructor(topics: readonly ClariqTopic[], questions: Record<string, string>) {
@@ -63,8 +64,8 @@ export class ClariqAnswerIndex {
           const q = questions[qid];
           if (q) list.push({ questionId: qid, vector: this.vector(q), answer });
         }
-        this.byFacet.set(`id:${f.id}`, list);
-        this.byFacet.set(`desc:${f.desc.trim().toLowerCase()}`, list);
+        this.byId.set(f.id, { desc: normalizeDesc(f.desc), answers: list });
+        this.byDesc.set(normalizeDesc(f.desc), list);
       }
     }
   }
@@ -73,9 +74,17 @@ export class ClariqAnswerIndex {
     return weightedVector(contentTerms(text), (t) => this.questionStats.idf(t));
   }
 
+  /** Crowd answers for a facet; an id is trusted only when its description matches (held-out ids may collide). */
   answersFor(facetId: string, facetDesc: string): GroundedAnswer[] {
-    return this.byFacet.get(`id:${facetId}`) ?? this.byFacet.get(`desc:${facetDesc.trim().toLowerCase()}`) ?? [];
+    const desc = normalizeDesc(facetDesc);
+    const byId = this.byId.get(facetId);
+    if (byId && byId.desc === desc) return byId.answers;
+    return this.byDesc.get(desc) ?? [];
   }
+}
+
+function normalizeDesc(desc: string): string {
+  return tokenize(desc).join(' ');
 }
 
 const indexes = new Map<Grounding, ClariqAnswerIndex>();

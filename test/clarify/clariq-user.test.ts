@@ -58,6 +58,13 @@ describe('scripted ClariQ user', () => {
     }
   });
 
+  it('trusts a facet id only together with its description', () => {
+    const index = clariqAnswerIndex('all');
+    expect(index.answersFor(facet.id, facet.desc).length).toBe(facet.qa.length);
+    expect(index.answersFor(facet.id, 'A held-out facet that reuses this id.')).toEqual([]);
+    expect(index.answersFor('other-id', facet.desc).length).toBe(facet.qa.length);
+  });
+
   it('does not ground on dev answers when grounding is train-only', () => {
     const dev = corpus.topics.find((t) => t.split === 'dev' && t.facets[0]?.qa.length);
     const f = dev?.facets[0];
