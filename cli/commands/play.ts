@@ -3,19 +3,20 @@ import { HumanAgent } from '../../agents/human.js';
 import { getRegistration, make } from '../../core/registry.js';
 import { runEpisode } from '../../core/rollout.js';
 import { JsonlWriter } from '../../core/jsonl.js';
+import { addLlmOptions, type LlmCliOptions, setupLlm } from '../llm-options.js';
 import { nonNegativeInt } from '../run.js';
 
 export function register(program: Command): void {
-  program
-    .command('play')
+  addLlmOptions(program.command('play'))
     .description('Play an environment yourself in the terminal against its simulator (Ctrl-D ends)')
     .argument('<env-id>', 'environment id')
     .option('--seed <n>', 'episode seed', nonNegativeInt('--seed'), 0)
     .option('--sim <kind>', 'user simulator', 'scripted')
     .option('--out <file>', 'append the episode record to this JSONL file')
-    .action(async (envId: string, opts: { seed: number; sim: string; out?: string }) => {
+    .action(async (envId: string, opts: LlmCliOptions & { seed: number; sim: string; out?: string }) => {
       getRegistration(envId);
-      const env = make(envId, { simulator: { kind: opts.sim } });
+      const llm = opts.sim === 'llm' ? await setupLlm(opts, { sim: true, agent: false }) : undefined;
+      const env = make(envId, { simulator: llm?.simulator ?? { kind: opts.sim }, llm: llm?.sim });
       const agent = new HumanAgent();
       try {
         const rec = await runEpisode({ env, agent, seed: opts.seed, key: `${envId}/human/${opts.seed}` });

@@ -7,7 +7,7 @@
  * by the same tagger that mined the reply bank); reward = the real donation, paid on the last turn.
  * The message cap of each record is max(10, the dialogue's persuader turns).
  */
-import { type EpisodeRecord, validateRecord } from '../../core/record.js';
+import { type EpisodeRecord, recordUsage, validateRecord } from '../../core/record.js';
 import { hashString, MAX_SEED } from '../../core/rng.js';
 import { emptyUsage } from '../../core/types.js';
 import { DIALOGYM_VERSION } from '../../core/version.js';
@@ -107,7 +107,7 @@ export function humanDialogueRecord(d: HumanDialogue): EpisodeRecord {
     totals: { return: d.donation, steps: n, invalidActions: 0 },
     termination: { terminated: true, truncated: false, reason: 'closed' },
     error: null,
-    usage: { simulator: emptyUsage(), agent: emptyUsage() },
+    usage: { simulator: recordUsage(emptyUsage()), agent: recordUsage(emptyUsage()) },
     source: {
       corpus: 'PersuasionForGood',
       citation: 'Wang et al., Persuasion for Good, ACL 2019',
