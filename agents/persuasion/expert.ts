@@ -45,8 +45,6 @@ const ANSWERS: Record<Concern, string> = {
     'It is wonderful that you already give. This could be in addition to the causes you support, and children are the most vulnerable people in any crisis.',
 };
 
-const ASK = 'Would you be willing to donate part of your $2 payment to Save the Children today?';
-
 const MORE =
   'That is so generous, thank you! If you are able to, would you consider giving a little more? Every bit helps these children.';
 
@@ -68,9 +66,6 @@ export class ExpertPersuader implements Agent {
     const answer = pending.find((c) => !mine.includes(ANSWERS[c]));
     if (answer) return ANSWERS[answer];
 
-    // One ask two messages before the end: a yes leaves room to invite a little more, a no
-    // usually surfaces the reason, which the next message answers.
-    if (turn === maxTurns - 2 && !mine.includes(ASK)) return ASK;
     const next = PLAN.find((m) => !mine.includes(m));
     return next ?? CLOSING;
   }

@@ -106,6 +106,7 @@ const OWN_LINES: Record<string, string[]> = {
     "I've said no already. Let's end this here.",
     "I don't want to continue this. I'm keeping my payment.",
   ],
+  neutral: ['I see.', 'Okay.', 'Interesting.', 'Got it.', "Hmm, okay. I didn't know that.", 'Alright.', 'Oh, okay.'],
   reassured: [
     "That's good to know.",
     'Okay, that makes me feel better about it.',
@@ -421,7 +422,9 @@ export class ScriptedPersuadee implements UserSimulator<PersuadeeInput, Persuade
     if (r < 0.25) return this.turn(prefix + this.phrase('ask-org', ['What else do they do?']), 'ask-org', false, null, [], null);
     if (p > 0.55 || (p > 0.35 && r < 0.6)) return this.turn(prefix + this.phrase('positive', ['That sounds good.']), 'positive', false, null, [], null);
     if (p < 0.3 && r > 0.6) return this.turn(prefix + this.phrase('skeptical', ["I'm not sure."]), 'skeptical', false, null, [], null);
-    return this.turn(prefix + this.phrase('neutral', ['Okay.']), 'neutral', false, null, [], null);
+    // Mined neutral lines depend most on their lost context, so half the time the reply is a plain one.
+    const neutral = rng.bool(0.5) ? this.phrase('neutral', OWN_LINES.neutral as string[]) : this.line('neutral');
+    return this.turn(prefix + neutral, 'neutral', false, null, [], null);
   }
 
   private heard(): string {
