@@ -118,7 +118,7 @@ function stepRows(results: StepCostResult[]): Row[] {
     const w = r.withWrappers;
     const b = r.noChecker;
     const figure =
-      `median ${fmt(w.medianUs)} µs, p95 ${fmt(w.p95Us)} µs (no checker ${fmt(b?.medianUs)} / ${fmt(b?.p95Us)}); ` +
+      `median ${fmt(w.medianUs)} µs, p95 ${fmt(w.p95Us)} µs, CPU median ${fmt(w.cpuMedianUs)} µs (no checker ${fmt(b?.medianUs)} / ${fmt(b?.p95Us)}); ` +
       `${fmtInt(w.stepsPerSec)} steps/s, ${fmtInt(w.episodesPerSec)} episodes/s [${r.agent}, ${r.meanStepsPerEpisode} steps/ep]`;
     if (r.targetMedianUs === null) return { benchmark: name, figure, target: '(reference)', status: 'INFO' as Status };
     return { benchmark: name, figure, target: `median ≤ ${r.targetMedianUs} µs`, status: judge(w.medianUs <= r.targetMedianUs) };

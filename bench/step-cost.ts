@@ -20,6 +20,8 @@ export interface VariantStats {
   medianUs: number;
   p95Us: number;
   meanUs: number;
+  /** Median process CPU time per step: unlike wall time, it leaves out time other processes ran. */
+  cpuMedianUs: number;
   resetMedianUs: number;
   /** Steps per CPU-second spent in `step`. */
   stepsPerSec: number;
@@ -70,6 +72,7 @@ function pickAgent(envId: string): string {
 
 class Samples {
   readonly step: number[] = [];
+  readonly stepCpuUs: number[] = [];
   readonly reset: number[] = [];
   stepCpu = 0;
   resetCpu = 0;
@@ -81,6 +84,7 @@ class Samples {
       medianUs: round(quantile(this.step, 0.5), 1),
       p95Us: round(quantile(this.step, 0.95), 1),
       meanUs: round(mean(this.step), 1),
+      cpuMedianUs: round(quantile(this.stepCpuUs, 0.5), 1),
       resetMedianUs: round(quantile(this.reset, 0.5), 1),
       stepsPerSec: round(this.step.length / Math.max(this.stepCpu, 1) * 1e6),
       episodesPerSec: round((this.episodes / Math.max(this.stepCpu + this.resetCpu, 1)) * 1e6, 1),
@@ -115,6 +119,7 @@ async function runEpisode(env: Env, agent: Agent, envId: string, seed: number, s
     c1 = cpuMicros();
     if (samples) {
       samples.step.push(Number(t1 - t0) / 1000);
+      samples.stepCpuUs.push(c1 - c0);
       samples.stepCpu += c1 - c0;
     }
     steps += 1;
