@@ -14,6 +14,7 @@ interface StartFlags {
   episodes: number;
   concurrency: number;
   workers: number;
+  normalize: boolean;
 }
 
 const AGENTS = ['random', 'expert'] as const;
@@ -40,6 +41,7 @@ export function register(program: Command): void {
     .option('--episodes <n>', 'dev-split tasks per environment and agent', positiveInt('--episodes'), REFERENCE_EPISODES)
     .option('--concurrency <n>', 'episodes in flight at once per thread', positiveInt('--concurrency'), 4)
     .option('--workers <n>', 'worker threads (0 = this thread only)', nonNegativeInt('--workers'), defaultWorkers())
+    .option('--no-normalize', 'leave out normalized scores (the table then shows mean returns)')
     .action(async (flags: StartFlags) => {
       const t0 = performance.now();
       const { envIds, fallback } = startEnvIds();
@@ -60,6 +62,7 @@ export function register(program: Command): void {
         command: `dialogym eval --agent ${agent} --env ${envIds.join(',')} --split dev --episodes ${flags.episodes}`,
         referenceRuns,
         pool,
+        normalize: flags.normalize,
         log: (l) => process.stderr.write(`${l}\n`),
       });
       const files: string[] = [];
