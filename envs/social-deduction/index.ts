@@ -29,6 +29,7 @@ import {
   applyMessage,
   applySurvey,
   applyVotes,
+  crewBeliefOnImposters,
   currentSpeaker,
   type GameState,
   living,
@@ -303,6 +304,7 @@ export const definition = defineEnv<SocialScenario, SocialContext>({
   info(ctx) {
     const g = ctx.game;
     const s = g.signals[ctx.agent];
+    const lastSurvey = g.meeting?.surveys[g.meeting.surveys.length - 1];
     return {
       player: ctx.agent,
       role: roleOf(g, ctx.agent),
@@ -314,6 +316,8 @@ export const definition = defineEnv<SocialScenario, SocialContext>({
       listeningMean: s?.listeningCount ? s.listening / s.listeningCount : null,
       speakingSum: s ? s.speaking : 0,
       speakingCount: s ? s.speakingCount : 0,
+      // Summed probability the other living crewmates put on the imposters at the latest survey (meetings only).
+      crewBelief: lastSurvey ? crewBeliefOnImposters(g, lastSurvey.answers, ctx.agent) : null,
     };
   },
   render(ctx) {

@@ -58,6 +58,18 @@ describe('social deduction engine', () => {
     expect(legalActions(g, 'Red')).toContain('kill Green');
   });
 
+  it('resets the kill cooldown after a meeting and sends everyone back to the start room', () => {
+    let g = newGame(setup, rules);
+    g = ticks(g, { Purple: 'move east' }, {}, { Red: 'kill Blue' }, { Green: 'report Blue' });
+    while (g.phase === 'discussion') g = g.meeting?.step === 'survey' ? applySurvey(g, {}) : applyMessage(g, currentSpeaker(g) as string, 'hm');
+    g = applyEjection(applyVotes(g, {}));
+    expect(g.phase).toBe('action');
+    expect(g.players.Red?.cooldown).toBe(rules.killCooldown);
+    expect(g.players.Purple?.room).toBe(setup.startRoom);
+    expect(legalActions(g, 'Red').some((a) => a.startsWith('kill'))).toBe(false);
+    expect(g.bodies).toEqual([]);
+  });
+
   it('lets players in the room witness a kill, but not those busy with a task or elsewhere', () => {
     let g = newGame(setup, rules);
     // Purple leaves for Weapons; Yellow starts its Cafeteria task (blind for 2 ticks).

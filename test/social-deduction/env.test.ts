@@ -71,6 +71,29 @@ describe('SocialDeduction-v0', () => {
     await env.close();
   });
 
+  it('never asks for surveys with agentSurvey off, and plays on after the agent dies', async () => {
+    const env = make(ID, { kwargs: { agentRole: 'crewmate', agentSurvey: 'off' } });
+    const agent = createAgent('expert', { envId: ID });
+    let sawDeath = false;
+    let says = 0;
+    for (let seed = 0; seed < 10; seed++) {
+      const rec = await runEpisode({ env, agent, seed, key: String(seed) });
+      expect(rec.turns.some((t) => t.action.startsWith('SURVEY'))).toBe(false);
+      says += rec.turns.filter((t) => t.action.startsWith('SAY')).length;
+      const last = rec.turns[rec.turns.length - 1];
+      expect(rec.termination.reason).toMatch(/_win:/);
+      if (last && last.info.alive === false) {
+        sawDeath = true;
+        // The game went on without the agent until a side won, and the outcome reached it.
+        expect(last.observation).toMatch(/GAME OVER/);
+        expect(typeof last.info.agentWon).toBe('boolean');
+      }
+    }
+    expect(says).toBeGreaterThan(0);
+    expect(sawDeath).toBe(true);
+    await env.close();
+  });
+
   it('restores a snapshot and continues identically', async () => {
     const env = make(ID, { kwargs: { agentRole: 'imposter' } });
     const agent = createAgent('random', { envId: ID });
