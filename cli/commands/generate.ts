@@ -79,47 +79,56 @@ export function register(program: Command): void {
     .option('--concurrency <n>', 'episodes in flight for LLM-bound runs', positiveInt('--concurrency'))
     .option('--no-progress', 'no progress bar');
   addLlmOptions(cmd).action(async (flags: GenerateFlags) => {
-      const config = configFromFlags(flags);
-      const shard = flags.shard ? parseShard(flags.shard) : undefined;
-      const needSim = config.jobs.some((j) => j.simulator?.kind === 'llm');
-      const needAgent = config.jobs.some((j) => j.agent === 'llm');
-      const llm = needSim || needAgent ? await setupLlm(flags, { sim: needSim, agent: needAgent }) : undefined;
-      if (llm?.simulator) {
-        // The recorded simulator names the model actually used, so records replay against it.
-        for (const j of config.jobs) if (j.simulator?.kind === 'llm') j.simulator = { ...llm.simulator, ...j.simulator, model: j.simulator.model ?? llm.simulator.model };
+    const config = configFromFlags(flags);
+    const shard = flags.shard ? parseShard(flags.shard) : undefined;
+    const needSim = config.jobs.some((j) => j.simulator?.kind === 'llm');
+    const needAgent = config.jobs.some((j) => j.agent === 'llm');
+    // A model named in the config serves as --sim-model when the flag is absent.
+    const configModels = new Set(config.jobs.filter((j) => j.simulator?.kind === 'llm' && j.simulator.model).map((j) => j.simulator?.model));
+    if (flags.simModel === undefined && configModels.size === 1) flags.simModel = [...configModels][0];
+    const llm = needSim || needAgent ? await setupLlm(flags, { sim: needSim, agent: needAgent }) : undefined;
+    if (llm?.simulator) {
+      // One simulator endpoint per run; the recorded simulator names the model actually used, so records replay against it.
+      for (const [i, j] of config.jobs.entries()) {
+        if (j.simulator?.kind !== 'llm') continue;
+        if (j.simulator.model && j.simulator.model !== llm.simulator.model) {
+          throw new ConfigError(`config /jobs/${i} names simulator model '${j.simulator.model}' but --sim-model is '${llm.simulator.model}'`);
+        }
+        j.simulator = { ...llm.simulator, ...j.simulator, model: llm.simulator.model };
       }
-      let bar: Progress | undefined;
-      let label = '';
-      const result = await generate({
-        config,
-        out: flags.out,
-        shard,
-        resume: flags.resume,
-        force: flags.force,
-        workers: flags.workers,
-        concurrency: flags.concurrency,
-        simLlm: llm?.sim,
-        agentLlm: llm?.agent,
-        shouldStop: llm ? (rec) => llm.shouldStop(rec) : undefined,
-        onStart: ({ total, present, mode, workers }) => {
-          label = mode === 'workers' ? `generate (${workers} workers)` : 'generate';
-          if (flags.progress) bar = progressBar(total, label, present);
-        },
-        onProgress: () => bar?.tick(),
-      });
-      bar?.stop();
-      const f = result.manifest.file;
-      const secs = result.wallMs / 1000;
-      const lines = [
-        `${label}: ${result.written} episode(s) written${result.resumed ? `, ${result.resumed} resumed` : ''}; ` +
-          `${f?.episodes ?? 0}/${result.manifest.requested} in ${flags.out} (${result.manifest.status})`,
-        `  mean return ${f?.meanReturn?.toFixed(4) ?? 'n/a'} · errors ${f?.errors ?? 0} · truncated ${f?.truncated ?? 0} · invalid actions ${f?.invalidActions ?? 0}`,
-        `  tokens: simulator ${f?.usage.simulator.promptTokens ?? 0}+${f?.usage.simulator.completionTokens ?? 0}, agent ${f?.usage.agent.promptTokens ?? 0}+${f?.usage.agent.completionTokens ?? 0}`,
-        `  ${secs.toFixed(1)} s · ${(result.written / Math.max(secs, 1e-3)).toFixed(1)} episodes/s · peak RSS ${result.peakRssMB} MB`,
-        `  manifest ${result.manifestPath} · sha256 ${f?.sha256.slice(0, 16) ?? ''}… content ${f?.contentSha256.slice(0, 16) ?? ''}…`,
-      ];
-      if (llm) lines.push(`  ${llm.describe()}`);
-      process.stdout.write(`${lines.join('\n')}\n`);
-      if (result.manifest.status !== 'complete' || (f && !f.inPlanOrder)) process.exitCode = 1;
+    }
+    let bar: Progress | undefined;
+    let label = '';
+    const result = await generate({
+      config,
+      out: flags.out,
+      shard,
+      resume: flags.resume,
+      force: flags.force,
+      workers: flags.workers,
+      concurrency: flags.concurrency,
+      simLlm: llm?.sim,
+      agentLlm: llm?.agent,
+      shouldStop: llm ? (rec) => llm.shouldStop(rec) : undefined,
+      onStart: ({ total, present, mode, workers }) => {
+        label = mode === 'workers' ? `generate (${workers} workers)` : 'generate';
+        if (flags.progress) bar = progressBar(total, label, present);
+      },
+      onProgress: () => bar?.tick(),
     });
+    bar?.stop();
+    const f = result.manifest.file;
+    const secs = result.wallMs / 1000;
+    const lines = [
+      `${label}: ${result.written} episode(s) written${result.resumed ? `, ${result.resumed} resumed` : ''}; ` +
+        `${f?.episodes ?? 0}/${result.manifest.requested} in ${flags.out} (${result.manifest.status})`,
+      `  mean return ${f?.meanReturn?.toFixed(4) ?? 'n/a'} · errors ${f?.errors ?? 0} · truncated ${f?.truncated ?? 0} · invalid actions ${f?.invalidActions ?? 0}`,
+      `  tokens: simulator ${f?.usage.simulator.promptTokens ?? 0}+${f?.usage.simulator.completionTokens ?? 0}, agent ${f?.usage.agent.promptTokens ?? 0}+${f?.usage.agent.completionTokens ?? 0}`,
+      `  ${secs.toFixed(1)} s · ${(result.written / Math.max(secs, 1e-3)).toFixed(1)} episodes/s · peak RSS ${result.peakRssMB} MB`,
+      `  manifest ${result.manifestPath} · sha256 ${f?.sha256.slice(0, 16) ?? ''}… content ${f?.contentSha256.slice(0, 16) ?? ''}…`,
+    ];
+    if (llm) lines.push(`  ${llm.describe()}`);
+    process.stdout.write(`${lines.join('\n')}\n`);
+    if (result.manifest.status !== 'complete' || (f && !f.inPlanOrder)) process.exitCode = 1;
+  });
 }
