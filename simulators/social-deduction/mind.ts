@@ -20,7 +20,6 @@ import {
   type LogEntry,
   type Role,
   distance,
-  exits,
   roomName,
   stepToward,
 } from '../../envs/social-deduction/engine.js';
@@ -438,7 +437,7 @@ export function act(
   }
   const moves = legal.filter((a) => a.startsWith('move '));
   if (m.tick - m.lastKillT <= 1 && moves.length) return rng.pick(moves);
-  // Hunt: head for a room where a lone crewmate was last seen, else wander and fake tasks.
+  // Otherwise wander (crewmates spread out over their tasks, so lone victims turn up) or fake a task.
   if (moves.length && rng.bool(0.7)) return rng.pick(moves);
   return 'wait';
 }
@@ -537,10 +536,4 @@ export function speak(m: MindState, alive: string[], setup: GameSetup, params: M
   }
   if (recent) return `I was in the ${here} doing tasks. I saw ${recent.p} in the ${name(setup, recent.s.room)}.`;
   return rng.pick([`I was in the ${here} doing tasks. I don't know who it is yet.`, `I was in the ${here}. No idea, I didn't see anything.`]);
-}
-
-/** Nearest room (by steps) to `from` among `rooms`, for callers planning paths. */
-export function nearestExitToward(setup: GameSetup, from: number, to: number): string | null {
-  const dir = stepToward(setup, from, to);
-  return dir && exits(setup, from).some((e) => e.dir === dir) ? `move ${dir}` : null;
 }
