@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ConfigError } from '../../core/errors.js';
 import { detectFormat, getFormat, listFormats } from '../../core/formats.js';
-import { readJsonl } from '../../core/jsonl.js';
+import { type JsonlLine, readJsonl } from '../../core/jsonl.js';
 import { validate } from '../../core/schema.js';
 
 export function register(program: Command): void {
@@ -21,7 +21,9 @@ export function register(program: Command): void {
       const maxErrors = Number(opts.maxErrors) || 20;
       let good = 0;
       let bad = 0;
-      for await (const line of readJsonl(file)) {
+      // A `.json` file is one (possibly pretty-printed) document, such as an eval results file.
+      const lines = /\.json$/i.test(file) ? wholeDocument(file) : readJsonl(file);
+      for await (const line of lines) {
         let problem: string | undefined = line.error;
         if (!problem) {
           const fmt = fixed ?? detectFormat(line.value);
@@ -39,4 +41,13 @@ export function register(program: Command): void {
       process.stdout.write(`${good} valid, ${bad} invalid line(s)\n`);
       if (bad > 0 || good === 0) process.exitCode = 1;
     });
+}
+
+async function* wholeDocument(file: string): AsyncGenerator<JsonlLine> {
+  const raw = readFileSync(file, 'utf8');
+  try {
+    yield { lineNo: 1, value: JSON.parse(raw), raw };
+  } catch (e) {
+    yield { lineNo: 1, error: `not JSON (${(e as Error).message})`, raw };
+  }
 }
