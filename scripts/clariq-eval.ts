@@ -7,7 +7,7 @@
  * ClarifySearch-v0 runs every (topic, facet) scenario of the shipped data once per agent (seed =
  * scenario index) and reports the success rate per clarification-need level; it then repeats the
  * dev topics with a user grounded on train only (the setting of topics the simulator never saw). ClarifyTask-v0
- * runs N seeds (default 500) per agent and persona.
+ * runs N seeds (default 500) per agent (expert, confirming-expert, random, no-question) and persona.
  */
 import '../envs/index.js';
 import { createAgent } from '../agents/registry.js';
@@ -75,7 +75,7 @@ async function evalSearch(split: 'all' | 'dev', grounding: 'all' | 'train'): Pro
 async function evalTask(): Promise<void> {
   const id = 'ClarifyTask-v0';
   for (const persona of ['precise', 'vague', 'oversharing', 'self_correcting', 'declining']) {
-    for (const agentName of ['expert', 'random', 'no-question']) {
+    for (const agentName of ['expert', 'confirming-expert', 'random', 'no-question']) {
       const env = make(id, { kwargs: { personas: [persona] } });
       const agent = createAgent(agentName, { envId: id });
       const recs: { ret: number; ok: boolean; q: number }[] = [];

@@ -7,6 +7,8 @@
  *   party size?"), once, and once more only if the answer was partial; then submits the required
  *   slots and the optional ones the user stated (corrections and "not X" respected, declined and
  *   no-preference slots left out).
+ * - `confirming-expert`: the expert, plus one read-back ("So, to confirm: on friday, at 19:30, …,
+ *   right?") before submitting, which lets a self-correcting user's correction arrive.
  * - `random`: asks about a random slot, or (one time in four) submits random allowed values.
  * - `no-question`: submits at once what the opening request states, filling missing required slots
  *   with their first allowed value.
@@ -15,7 +17,7 @@ import { Rng } from '../../core/rng.js';
 import type { JsonSchema } from '../../core/schema.js';
 import type { Observation, StepInfo, TranscriptEntry } from '../../core/types.js';
 import type { SlotValueJson } from '../../envs/clarify-common/types.js';
-import { type DomainDef, DomainIndex, normalize, type SlotDef } from '../../envs/clarify-task/domains.js';
+import { type DomainDef, DomainIndex, normalize, phraseFor, type SlotDef } from '../../envs/clarify-task/domains.js';
 import type { Agent, AgentEpisodeContext } from '../types.js';
 
 /** The domain as far as the instructions reveal it (schema fields → slots). */
@@ -107,8 +109,11 @@ function maxQuestions(instructions: string): number {
 }
 
 export class TaskExpert implements Agent {
-  readonly id = 'expert';
+  readonly id: string = 'expert';
   private cache: { instructions: string; dom: DomainIndex | null } | undefined;
+
+  /** With `confirm`, reads everything back once before submitting (catches a user's slip). */
+  constructor(private readonly confirm = false) {}
 
   private domain(instructions: string): DomainIndex | null {
     if (this.cache?.instructions !== instructions) this.cache = { instructions, dom: domainFromInstructions(instructions) };
@@ -126,8 +131,25 @@ export class TaskExpert implements Agent {
         const n = belief.askedCount[s.name] ?? 0;
         if (n === 0 || (n === 1 && belief.partial.has(s.name))) return `ASK could you tell me the ${s.title}?`;
       }
+      const confirmed = obs.transcript.some((t) => t.role === 'agent' && t.text.startsWith(CONFIRM_PREFIX));
+      if (this.confirm && !confirmed) {
+        const values = dom.domain.slots
+          .filter((s) => belief.known[s.name] !== undefined && !belief.declined.has(s.name))
+          .map((s) => phraseFor(s, belief.known[s.name] as SlotValueJson));
+        if (values.length) return `ASK ${CONFIRM_PREFIX} ${values.join(', ')}, right?`;
+      }
     }
     return `SUBMIT ${JSON.stringify(submission(dom, belief))}`;
+  }
+}
+
+const CONFIRM_PREFIX = 'So, to confirm:';
+
+/** The expert plus one read-back confirmation before submitting. */
+export class TaskConfirmingExpert extends TaskExpert {
+  override readonly id = 'confirming-expert';
+  constructor() {
+    super(true);
   }
 }
 

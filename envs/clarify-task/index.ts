@@ -18,7 +18,7 @@ import { registerMachineEnv } from '../../core/registry.js';
 import type { Rng } from '../../core/rng.js';
 import { type JsonSchema, validate } from '../../core/schema.js';
 import type { TranscriptEntry } from '../../core/types.js';
-import { TaskExpert, TaskNoQuestion, TaskRandom } from '../../agents/clarify/task-agents.js';
+import { TaskConfirmingExpert, TaskExpert, TaskNoQuestion, TaskRandom } from '../../agents/clarify/task-agents.js';
 import { LlmTaskUser } from '../../simulators/clarify/task-llm-user.js';
 import { renderRequest, ScriptedTaskUser } from '../../simulators/clarify/task-user.js';
 import type { SimulatorContext } from '../../simulators/types.js';
@@ -388,6 +388,7 @@ registerMachineEnv(definition, {
   maxEpisodeSteps: 40,
   agents: {
     expert: () => new TaskExpert(),
+    'confirming-expert': () => new TaskConfirmingExpert(),
     random: () => new TaskRandom(),
     'no-question': () => new TaskNoQuestion(),
   },

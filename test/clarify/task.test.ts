@@ -234,6 +234,23 @@ describe('ClarifyTask-v0 env', () => {
     expect(stats.expert?.ret).toBeGreaterThan((stats['no-question']?.ret ?? 0) + 0.5);
   });
 
+  it('a read-back confirmation catches the self-correcting user, which the plain expert misses', async () => {
+    const success: Record<string, number> = {};
+    for (const name of ['expert', 'confirming-expert']) {
+      const env = make('ClarifyTask-v0', { kwargs: { personas: ['self_correcting'] } });
+      const agent = createAgent(name, { envId: 'ClarifyTask-v0' });
+      let ok = 0;
+      for (let seed = 0; seed < 30; seed++) {
+        const rec = await runEpisode({ env, agent, seed, key: `c/${seed}` });
+        if (rec.turns[rec.turns.length - 1]?.info.success) ok += 1;
+      }
+      success[name] = ok / 30;
+      await env.close();
+    }
+    expect(success['confirming-expert']).toBe(1);
+    expect(success.expert).toBeLessThan(0.9);
+  });
+
   it('samples every domain and persona, hiding at least one required slot', () => {
     const seen = new Set<string>();
     const personas = new Set<string>();
