@@ -37,6 +37,18 @@ const EVALUATIVE =
   /\b(that'?s|that is|sounds|what a|they (sound|seem|are)|it'?s a|this is|wow|great (cause|work|organi[sz]ation|charity|idea)|good (cause|organi[sz]ation|charity)|amazing|impressive|wonderful|admirable|noble|worthy|awesome)\b/i;
 const PERSONAL = /^(i|my|we)\s(have|am|work|live|like|love|enjoy|was|used to|grew|spend|usually|had|go|play|just|got|also)\b|^(i'm|i've|my)\b/i;
 
+const COMMON_CAPITALISED = new Set(['I', "I'm", "I've", "I'd", "I'll", 'Im', 'Ok', 'OK', 'Okay', 'US', 'USA', 'God', 'Save', 'Children']);
+
+/** Greetings and personal lines often carry first names ("Hi Mike, I'm Pete"); such lines are dropped. */
+function hasProperName(s: string): boolean {
+  const words = s.split(/\s+/).slice(1);
+  return words.some((w, i) => {
+    const t = w.replace(/[^A-Za-z']/g, '');
+    const prev = (i === 0 ? s.split(/\s+/)[0] : words[i - 1]) ?? '';
+    return /^[A-Z][a-z]/.test(t) && !COMMON_CAPITALISED.has(t) && !/[.!?]$/.test(prev);
+  });
+}
+
 /** The category a corpus persuadee sentence fits, its template (amounts as `{amount}`), or null to skip it. */
 export function categorise(sentence: string, turn: number): { category: string; text: string } | null {
   const s = sentence.trim();
@@ -48,6 +60,8 @@ export function categorise(sentence: string, turn: number): { category: string; 
   const letters = s.replace(/[^a-z]/gi, '');
   if (letters.length > 6 && letters.replace(/[^A-Z]/g, '').length > letters.length / 2) return null;
   const tag = tagPersuadeeText(s, turn);
+  const social = tag.intent === 'greet' || tag.intent === 'answer' || tag.intent === 'small-talk';
+  if (social && hasProperName(s)) return null;
   const hasMoney = /\d|\$|\bcents?\b|\bdollars?\b|\bpenn(y|ies)\b|\bbucks?\b/i.test(s);
   if (tag.intent === 'agree' && tag.statedAmount !== null) {
     const templ = s.replace(AMOUNT_PATTERN, '{amount}');
@@ -66,7 +80,8 @@ export function categorise(sentence: string, turn: number): { category: string; 
   if (HEARD_YES.test(s) && !/\?/.test(s)) return { category: 'heard-yes', text: s };
   switch (tag.intent) {
     case 'greet':
-      return turn <= 1 ? { category: 'greet', text: s } : null;
+      // Only openings: later content (questions about the charity) would pre-empt the persuader.
+      return turn <= 1 && words <= 12 && !/donat|charit|organi[sz]|save the|help/i.test(s) ? { category: 'greet', text: s } : null;
     case 'answer':
       return turn >= 1 && PERSONAL.test(s) && !/\?|\b(donat\w*|charit\w*|save the|you|name|glad|worry|money|help)\b/i.test(s)
         ? { category: 'personal', text: s }
