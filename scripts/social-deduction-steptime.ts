@@ -5,15 +5,41 @@
  *   npx tsx scripts/social-deduction-steptime.ts [envId=SocialDeduction-v0] [agentRole=crewmate] [episodes=300]
  *
  * GuessNumber-v0 (any role argument) is the reference measured under the same machine load.
+ * `multi` as envId times the same game without the statechart: the expert plays Red through
+ * `SocialDeductionGame.submit` (+ `view`), the scripted table the other seats.
  */
 import '../envs/index.js';
 import '../agents/index.js';
 import { createAgent } from '../agents/registry.js';
 import { make } from '../core/registry.js';
+import { SocialExpert } from '../agents/social-deduction/expert.js';
+import { SocialDeductionGame } from '../envs/social-deduction/multi-agent.js';
 
 const envId = process.argv[2] ?? 'SocialDeduction-v0';
 const role = process.argv[3] ?? 'crewmate';
 const episodes = Number(process.argv[4] ?? 300);
+if (envId === 'multi') {
+  const cpu: number[] = [];
+  for (let s = 0; s < episodes; s++) {
+    const seat = new SocialExpert();
+    const game = new SocialDeductionGame({ seats: { Red: seat } });
+    game.reset(s);
+    seat.reset({ envId: 'SocialDeduction-v0', seed: s });
+    await game.start();
+    while (!game.over && game.waitingFor().length) {
+      const v = game.view('Red');
+      const action = seat.act(v.observation, v.info);
+      const c0 = process.cpuUsage();
+      await game.submit('Red', action);
+      game.view('Red');
+      const c = process.cpuUsage(c0);
+      cpu.push(c.user + c.system);
+    }
+  }
+  cpu.sort((a, b) => a - b);
+  process.stdout.write(`${JSON.stringify({ envId: 'multi (no statechart)', episodes, decisions: cpu.length, cpuMedianUs: cpu[cpu.length >> 1] })}\n`);
+  process.exit(0);
+}
 const env = make(envId, { kwargs: envId.startsWith('SocialDeduction') ? { agentRole: role } : {} });
 const agent = createAgent('expert', { envId });
 const cpu: number[] = [];
