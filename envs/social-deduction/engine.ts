@@ -733,6 +733,8 @@ export function applyEjection(g0: GameState): GameState {
 
 function tasksDone(g: GameState): boolean {
   const crew = livingCrew(g);
+  // A game without tasks cannot be won by tasks (rather than being won at once).
+  if (!crew.some((p) => (g.setup.tasks[p] ?? []).length > 0)) return false;
   return crew.length > 0 && crew.every((p) => player(g, p).taskProgress.every((x) => x >= g.rules.taskTicks));
 }
 
