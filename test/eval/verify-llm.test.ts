@@ -19,15 +19,16 @@ const dir = mkdtempSync(join(tmpdir(), 'dialogym-verify-llm-'));
 let server: LoopbackServer;
 let url = '';
 
-const provider = (cache: boolean) =>
+/** Generous timeouts while the server is up (a loaded CI machine is slow); none needed once it is gone. */
+const provider = (cache: boolean, live = false) =>
   createLlmProvider({
     baseURL: url,
     apiKey: 'dialogym-local',
     model: 'loopback-sim',
     cacheDir: join(dir, 'cache'),
     noCache: !cache,
-    timeoutMs: 500,
-    maxRetries: 0,
+    timeoutMs: live ? 20_000 : 2_000,
+    maxRetries: live ? 3 : 0,
     maxRepairs: 1,
     label: 'simulator',
   });
@@ -49,11 +50,12 @@ describe('verify with an LLM simulator', () => {
       episodes: 4,
       trials: 1,
       simulator: { kind: 'llm', model: 'loopback-sim' },
-      simulatorLlm: provider(true),
+      simulatorLlm: provider(true, true),
       command: 'test',
       references: emptyReferences(),
     });
     expect(r.records.every((x) => x.simulator.kind === 'llm')).toBe(true);
+    expect(r.records.map((x) => x.error)).toEqual([null, null, null, null]);
     expect(r.records.some((x) => x.usage.simulator.calls > 0)).toBe(true);
     const path = join(dir, 'llm.json');
     writeResults(path, r.results, r.records);
