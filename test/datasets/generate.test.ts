@@ -9,6 +9,7 @@ import { validateRecord } from '../../core/record.js';
 import {
   assertNoDuplicateEpisodes,
   type GenerateConfig,
+  loadGenerateConfig,
   parseGenerateConfig,
   parseSeedsFlag,
   parseShard,
@@ -119,7 +120,8 @@ describe('generate runs', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/count is required/);
     writeFileSync(cfg, '{not json');
-    expect(runCli(['generate', '--config', cfg, '--out', join(dir, 'x.jsonl')]).code).toBe(2);
+    expect(() => loadGenerateConfig(cfg)).toThrow(ConfigError);
+    expect(() => loadGenerateConfig(join(dir, 'missing.json'))).toThrow(/cannot read config/);
   });
 
   it('a run killed with SIGKILL resumes to exactly N unique valid episodes, equal to an uninterrupted run', async () => {
