@@ -76,6 +76,10 @@ export function register(program: Command): void {
             llm: llm?.sim,
           });
           for (const r of records) {
+            // A person at the terminal never sees what happened after its last move; show it.
+            if (seatNames[r.scenario.agent] === 'human') {
+              process.stdout.write(`\n${r.turns[r.turns.length - 1]?.observation ?? ''}\n`);
+            }
             const v = validateRecord(r);
             if (!v.ok) throw new Error(`record ${r.key} is invalid: ${v.errors.join('; ')}`);
             writer.write(r);
