@@ -60,6 +60,10 @@ export function register(program: Command): void {
       }
       const n = typeof kwargs.numPlayers === 'number' ? kwargs.numPlayers : 5;
       const seatNames = opts.all ? Object.fromEntries(COLOURS.slice(0, n).map((c) => [c, opts.all as string])) : parseSeats(opts.seats ?? '');
+      const colours = COLOURS.slice(0, n);
+      for (const c of Object.keys(seatNames)) {
+        if (!colours.includes(c)) throw new ConfigError(`selfplay: no seat '${c}' (players: ${colours.join(', ')})`);
+      }
       const usesLlm = Object.values(seatNames).includes('llm');
       const llm = usesLlm || opts.sim === 'llm' ? await setupLlm(opts, { sim: opts.sim === 'llm', agent: usesLlm }) : undefined;
       const writer = JsonlWriter.open(opts.out);
