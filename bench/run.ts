@@ -132,7 +132,10 @@ function workersRows(r: WorkersResult): Row[] {
   return [
     {
       benchmark: name,
-      figure: `${fmt(r.speedup, 2)}× (${fmtInt(one?.steadyEpisodesPerSec ?? Number.NaN)} → ${fmtInt(two?.steadyEpisodesPerSec ?? Number.NaN)} episodes/s, ${fmtInt(one?.episodes ?? 0)} episodes)`,
+      figure:
+        `${fmt(r.speedup, 2)}× (${fmtInt(one?.steadyEpisodesPerSec ?? Number.NaN)} → ${fmtInt(two?.steadyEpisodesPerSec ?? Number.NaN)} episodes/s, ${fmtInt(one?.episodes ?? 0)} episodes; ` +
+        `CPU ${fmt(one?.steadyCpuMsPerEpisode, 2)} → ${fmt(two?.steadyCpuMsPerEpisode, 2)} ms/episode, main thread ${fmt(one?.steadyMainCpuMsPerEpisode, 2)} → ${fmt(two?.steadyMainCpuMsPerEpisode, 2)}; ` +
+        `projected on ${r.cores} idle cores ${fmt(r.projectedSpeedup, 2)}×)`,
       target: '≥ 1.8×',
       status: judge(r.speedup >= 1.8),
     },
@@ -201,6 +204,12 @@ function renderTable(rows: Row[]): string {
   return [line(headers), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...cells.map(line)].join('\n');
 }
 
+/** Adds a section's rows to the table and shows them at once on stderr (the table comes at the end). */
+function report(rows: Row[], section: Row[]): void {
+  rows.push(...section);
+  for (const r of section) log(`  ${r.status.padEnd(5)} ${r.benchmark}: ${r.figure}`);
+}
+
 function log(line: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 }
@@ -222,18 +231,18 @@ async function main(): Promise<void> {
       steps.push(r);
     }
     results.step = steps;
-    rows.push(...stepRows(steps));
+    report(rows, stepRows(steps));
   }
 
   if (flags.only.has('workers')) {
     // Long enough for a few seconds of steady state with one worker, from the measured step cost.
     const ref = steps.find((s) => s.envId === flags.workersEnv)?.withWrappers?.episodesPerSec;
     const perSec = ref ? ref * 0.4 : 150;
-    const episodes = Math.round(Math.min(q ? 400 : 40_000, Math.max(q ? 100 : 1_000, perSec * (q ? 1 : 8))));
+    const episodes = Math.round(Math.min(q ? 400 : 40_000, Math.max(q ? 100 : 2_000, perSec * (q ? 1 : 15))));
     log(`workers: ${flags.workersEnv} × expert, ${episodes} episodes with 1 then 2 workers`);
-    const r = await measureWorkers({ envId: flags.workersEnv, agent: 'expert', episodes });
+    const r = await measureWorkers({ envId: flags.workersEnv, agent: 'expert', episodes, cores: machine.nproc });
     results.workers = r;
-    rows.push(...workersRows(r));
+    report(rows, workersRows(r));
   }
 
   if (flags.only.has('llm') || flags.only.has('cache')) {
@@ -258,14 +267,14 @@ async function main(): Promise<void> {
           );
         }
         results.llm = rs;
-        rows.push(...llmRows(rs, bare, machine.nproc));
+        report(rows, llmRows(rs, bare, machine.nproc));
       }
       if (flags.only.has('cache')) {
         const episodes = q ? 8 : 24;
         log(`cache: ${envId}, ${episodes} episodes, first run then rerun`);
         const r = await measureCache(server, { envId, episodes, concurrency: 4, latencyMs: flags.latencyMs });
         results.cache = r;
-        rows.push(...cacheRows(r));
+        report(rows, cacheRows(r));
       }
     } finally {
       await server.close();
@@ -277,7 +286,7 @@ async function main(): Promise<void> {
     log(`peak RSS: generate ${episodes} episodes of ${flags.rssEnv} × ${flags.rssAgent}`);
     const r = await measureMemory({ envId: flags.rssEnv, agent: flags.rssAgent, episodes });
     results.rss = r;
-    rows.push(...rssRows(r, episodes >= 100_000));
+    report(rows, rssRows(r, episodes >= 100_000));
   }
 
   machine.loadAtEnd = currentLoad();

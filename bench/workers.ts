@@ -9,7 +9,7 @@
  * one (GuessNumber-v0 by default): the cheaper the episode, the more the main thread's share
  * (reordering, writing) limits scaling, so it is the hardest case for the speed-up.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LineCounter, round, runNode, tsxArgs } from './util.js';
@@ -19,6 +19,13 @@ export interface WorkerRun {
   episodes: number;
   /** Episodes/s between 10 % and 90 % of the output. */
   steadyEpisodesPerSec: number;
+  /**
+   * CPU ms per episode over the same window, all threads of the child (main + workers), from
+   * /proc/<pid>/stat: what parallelism costs, whatever the machine's load. Null without /proc.
+   */
+  steadyCpuMsPerEpisode: number | null;
+  /** The main thread's share of it (reordering, writing, dispatch). */
+  steadyMainCpuMsPerEpisode: number | null;
   /** Wall time of the whole child process, startup included. */
   childWallMs: number;
   /** The command's own report line (time, episodes/s, peak RSS). */
@@ -30,6 +37,13 @@ export interface WorkersResult {
   agent: string;
   runs: WorkerRun[];
   speedup: number | null;
+  /**
+   * The speed-up the measured CPU costs allow on `cores` idle cores: each mode's rate is bounded by
+   * its workers (W / worker CPU per episode), its main thread (1 / main CPU per episode) and the
+   * cores (cores / total CPU per episode). Independent of other processes' load.
+   */
+  projectedSpeedup: number | null;
+  cores: number;
   error?: string;
 }
 
@@ -51,30 +65,72 @@ async function runGenerate(envId: string, agent: string, episodes: number, worke
     '--no-progress',
   ]);
   const counter = new LineCounter(out);
-  const points: { t: number; n: number }[] = [];
+  const points: { t: number; n: number; cpuMs: number; mainMs: number }[] = [];
   let timer: NodeJS.Timeout | undefined;
   const run = await runNode(args, {
-    onSpawn: () => {
-      timer = setInterval(() => points.push({ t: performance.now(), n: counter.poll() }), 50);
+    onSpawn: (child) => {
+      timer = setInterval(() => {
+        const pid = child.pid;
+        const main = pid === undefined ? undefined : `/proc/${pid}/task/${pid}/stat`;
+        points.push({ t: performance.now(), n: counter.poll(), cpuMs: procCpuMs(pid === undefined ? undefined : `/proc/${pid}/stat`), mainMs: procCpuMs(main) });
+      }, 50);
     },
   }).finally(() => clearInterval(timer));
-  points.push({ t: performance.now(), n: counter.poll() });
+  points.push({ t: performance.now(), n: counter.poll(), cpuMs: Number.NaN, mainMs: Number.NaN });
   if (run.code !== 0) throw new Error(`generate --workers ${workers} exited ${run.code}: ${run.stderr.trim().split('\n').pop()}`);
   const at = (frac: number) => points.find((p) => p.n >= frac * episodes);
   const a = at(0.1);
   const b = at(0.9);
   const steady = a && b && b.t > a.t ? ((b.n - a.n) / (b.t - a.t)) * 1000 : Number.NaN;
+  const cpu = a && b && b.n > a.n ? (b.cpuMs - a.cpuMs) / (b.n - a.n) : Number.NaN;
+  const mainCpu = a && b && b.n > a.n ? (b.mainMs - a.mainMs) / (b.n - a.n) : Number.NaN;
   const reported = /[\d.]+ s · [\d.]+ episodes\/s · peak RSS \d+ MB/.exec(run.stdout)?.[0] ?? '';
-  return { workers, episodes, steadyEpisodesPerSec: round(steady, 1), childWallMs: round(run.wallMs), reported };
+  return {
+    workers,
+    episodes,
+    steadyEpisodesPerSec: round(steady, 1),
+    steadyCpuMsPerEpisode: Number.isFinite(cpu) ? round(cpu, 3) : null,
+    steadyMainCpuMsPerEpisode: Number.isFinite(mainCpu) ? round(mainCpu, 3) : null,
+    childWallMs: round(run.wallMs), reported };
 }
 
-export async function measureWorkers(opts: { envId: string; agent: string; episodes: number }): Promise<WorkersResult> {
+/** utime + stime in ms from a /proc stat file (a process: all threads; a task: one thread); NaN when unavailable. */
+function procCpuMs(statPath: string | undefined): number {
+  if (statPath === undefined) return Number.NaN;
+  try {
+    const stat = readFileSync(statPath, 'utf8');
+    // Fields after the command name (which may contain spaces) start at state; utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** USER_HZ: 100 on every Linux configuration node supports. */
+const CLOCK_TICKS = 100;
+
+/** Episodes/s a run's CPU costs allow on `cores` idle cores (see `projectedSpeedup`). */
+function boundRate(r: WorkerRun, cores: number): number {
+  const total = r.steadyCpuMsPerEpisode;
+  const main = r.steadyMainCpuMsPerEpisode;
+  if (total === null || main === null || total <= 0) return Number.NaN;
+  const workers = Math.max(total - main, 1e-9);
+  return Math.min((r.workers * 1000) / workers, 1000 / Math.max(main, 1e-9), (cores * 1000) / total);
+}
+
+export async function measureWorkers(opts: { envId: string; agent: string; episodes: number; cores: number }): Promise<WorkersResult> {
   const dir = mkdtempSync(join(tmpdir(), 'dialogym-bench-workers-'));
-  const result: WorkersResult = { envId: opts.envId, agent: opts.agent, runs: [], speedup: null };
+  const result: WorkersResult = { envId: opts.envId, agent: opts.agent, runs: [], speedup: null, projectedSpeedup: null, cores: opts.cores };
   try {
     for (const w of [1, 2]) result.runs.push(await runGenerate(opts.envId, opts.agent, opts.episodes, w, dir));
     const [one, two] = result.runs;
     if (one && two && one.steadyEpisodesPerSec > 0) result.speedup = round(two.steadyEpisodesPerSec / one.steadyEpisodesPerSec, 2);
+    if (one && two) {
+      const r1 = boundRate(one, opts.cores);
+      const r2 = boundRate(two, opts.cores);
+      if (Number.isFinite(r1) && Number.isFinite(r2) && r1 > 0) result.projectedSpeedup = round(r2 / r1, 2);
+    }
   } catch (err) {
     result.error = (err as Error).message;
   } finally {
