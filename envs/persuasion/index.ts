@@ -165,7 +165,8 @@ export const definition = defineEnv<PersuasionScenario, PersuasionContext>({
                   'hear',
                   assign(({ context, event }) => {
                     const out = event.output;
-                    const donation = clampDonation(out.ends ? out.donation : (out.donation ?? out.statedAmount ?? 0));
+                    // No decision, no donation: the end protocol is the env's, whatever the simulator said before.
+                    const donation = out.ends ? clampDonation(out.donation) : 0;
                     const terminationReason = !out.ends
                       ? 'closed_without_decision'
                       : context.closedBy === 'agent'

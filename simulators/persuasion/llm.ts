@@ -15,10 +15,13 @@ import { describePersona, type PersuasionScenario } from './persona.js';
 import type { PersuadeeInput } from './scripted.js';
 import { PERSUADEE_INTENTS, type PersuadeeTurn, turnSchema } from './turn.js';
 
-/** What the model may return: the shared turn without the scripted persuadee's analysis fields. */
+/**
+ * What the model may return: the shared turn without the scripted persuadee's analysis fields.
+ * Every property is required (nullable where optional) so that strict structured-output modes accept it.
+ */
 export const llmTurnSchema: JsonSchema = {
   type: 'object',
-  required: ['utterance', 'intent', 'ends', 'donation', 'revealedConcerns'],
+  required: ['utterance', 'intent', 'ends', 'donation', 'revealedConcerns', 'statedAmount'],
   additionalProperties: false,
   properties: {
     utterance: { type: 'string', minLength: 1, maxLength: 1000 },
@@ -35,7 +38,7 @@ const closingSchema: JsonSchema = {
   properties: {
     ...llmTurnSchema.properties,
     intent: { enum: ['donate', 'decline'] },
-    ends: { const: true },
+    ends: { enum: [true] },
     donation: { type: 'number', minimum: 0, maximum: 2 },
   },
 };
@@ -62,17 +65,19 @@ export function persuadeeSystemPrompt(persona: PersuasionScenario): string {
   ].join('\n');
 }
 
-/** Env rules the model must follow beyond the schema; a string is sent back as a repair request. */
+/**
+ * Env rules the model must follow beyond the schema; a string is sent back as a repair request.
+ * Only what the env cannot settle itself is checked: a closed chat needs a decision with an amount
+ * in range. (Leaving early without naming an amount gives nothing; a donation on a turn that does not
+ * end is ignored; any amount is clamped by the env anyway.)
+ */
 export function checkPersuadeeTurn(turn: PersuadeeTurn, input: PersuadeeInput): string | null {
   if (input.kind === 'close' && turn.ends !== true) {
     return 'The chat is closed and you must decide now: set "ends" to true and "donation" to the dollars you give (0 to 2).';
   }
-  if (turn.ends) {
-    if (typeof turn.donation !== 'number' || !Number.isFinite(turn.donation) || turn.donation < 0 || turn.donation > 2) {
-      return 'When "ends" is true, "donation" must be a number of dollars between 0 and 2.';
-    }
-  } else if (turn.donation !== null) {
-    return '"donation" must be null unless "ends" is true (use "statedAmount" to mention an intended amount).';
+  const needsAmount = input.kind === 'close' || (turn.ends && turn.donation !== null);
+  if (needsAmount && (typeof turn.donation !== 'number' || !Number.isFinite(turn.donation) || turn.donation < 0 || turn.donation > 2)) {
+    return 'When you end the chat, "donation" must be a number of dollars between 0 and 2.';
   }
   return null;
 }
