@@ -10,7 +10,7 @@
  */
 import type { Observation, StepInfo, TranscriptEntry } from '../../core/types.js';
 import { type Concern, concernsAddressed, concernsVoiced } from '../../simulators/persuasion/concerns.js';
-import { parseAmount } from '../../simulators/persuasion/turn.js';
+import { parseAmount, tagPersuadeeText } from '../../simulators/persuasion/turn.js';
 import type { Agent } from '../types.js';
 
 const PLAN: string[] = [
@@ -59,7 +59,8 @@ export class ExpertPersuader implements Agent {
     if (turn >= maxTurns) return CLOSING;
 
     const lastUser = lastOf(transcript, 'user');
-    const committed = lastUser !== null && parseAmount(lastUser) !== null && /donat|give|\bdo\b|put me down/i.test(lastUser);
+    // A pledge is an amount named in an agreeing reply ("I can give 50 cents"), not in a refusal.
+    const committed = lastUser !== null && parseAmount(lastUser) !== null && tagPersuadeeText(lastUser, turn).intent === 'agree';
     if (committed) return mine.includes(MORE) ? CLOSING : MORE;
 
     const pending = this.openConcerns(transcript);

@@ -46,6 +46,11 @@ describe('Persuasion-v0 agents', () => {
     const reply2 = expert.act(obs('Do they help kids here in the US too?'), { rewardComponents: {} }) as string;
     expect(concernsAddressed(reply2)).toContain('local');
     expect(findOffences(reply, [])).toEqual([]);
+    // A pledge earns a thank-you and one invitation to give a little more; a refusal naming an amount does not.
+    const pledge = expert.act(obs('Sure, I will donate 50 cents.'), { rewardComponents: {} }) as string;
+    expect(pledge).toMatch(/generous/);
+    const refusal = expert.act(obs("No, I won't donate even $1, sorry."), { rewardComponents: {} }) as string;
+    expect(refusal).not.toMatch(/more/);
   });
 
   it('random draws strategy templates with its own seed', async () => {
