@@ -11,11 +11,7 @@ export async function runCli(
   commands: { register(program: Command): void }[],
   argv: string[],
 ): Promise<void> {
-  program.exitOverride();
-  program.showHelpAfterError('(run with --help for usage)');
-  program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  for (const c of commands) c.register(program);
-  for (const c of program.commands) c.exitOverride();
+  setupProgram(program, commands);
   try {
     await program.parseAsync(argv);
   } catch (err) {
@@ -25,6 +21,16 @@ export async function runCli(
       if (process.env.DIALOGYM_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
     }
   }
+}
+
+/** Registers the commands with the error handling every command shares. */
+export function setupProgram(program: Command, commands: { register(program: Command): void }[]): Command {
+  program.exitOverride();
+  program.showHelpAfterError('(run with --help for usage)');
+  program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  for (const c of commands) c.register(program);
+  for (const c of program.commands) c.exitOverride();
+  return program;
 }
 
 function exitCodeFor(err: unknown): number {

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateRecord } from '../../core/record.js';
+import { commands, createProgram } from '../../cli/program.js';
+import { setupProgram } from '../../cli/run.js';
 import { runCli, spawnCli } from '../support/cli.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'dialogym-cli-'));
@@ -115,14 +117,20 @@ describe('dialogym CLI', () => {
   it('--help documents every command', () => {
     const top = runCli(['--help']);
     expect(top.code).toBe(0);
-    const commandsSection = top.stdout.split('Commands:')[1] ?? '';
-    const names = [...commandsSection.matchAll(/^ {2}([a-z][a-z-]*)\b/gm)].map((m) => m[1] as string).filter((n) => n !== 'help');
-    expect(names).toEqual(expect.arrayContaining(['list', 'play', 'rollout', 'validate', 'graph']));
-    for (const name of names) {
-      const h = runCli([name, '--help']);
-      expect(h.code, name).toBe(0);
-      expect(h.stdout, name).toMatch(new RegExp(`Usage: dialogym ${name}`));
+    const program = setupProgram(createProgram(), commands);
+    const names = program.commands.map((c) => c.name());
+    expect(names).toEqual(expect.arrayContaining(['list', 'play', 'rollout', 'validate', 'graph', 'replay', 'import']));
+    for (const cmd of program.commands) {
+      expect(top.stdout, cmd.name()).toContain(cmd.name());
+      expect(cmd.description().length, cmd.name()).toBeGreaterThan(10);
+      const help = cmd.helpInformation();
+      expect(help, cmd.name()).toMatch(new RegExp(`Usage: dialogym ${cmd.name()}`));
+      for (const opt of cmd.options) expect(opt.description.length, `${cmd.name()} ${opt.flags}`).toBeGreaterThan(0);
+      for (const sub of cmd.commands) expect(sub.description().length, `${cmd.name()} ${sub.name()}`).toBeGreaterThan(10);
     }
+    const sub = runCli(['rollout', '--help']);
+    expect(sub.code).toBe(0);
+    expect(sub.stdout).toMatch(/--episodes <n>/);
   });
 
   it('play runs a human episode from piped input and ends cleanly at end of input', () => {
