@@ -64,6 +64,8 @@ export interface MindState {
   lastMeetingT: number;
   lastAccused: string | null;
   frame: string | null;
+  /** Room where the imposter truly saw `frame`, near a body. */
+  frameRoom: number | null;
   killRooms: number[];
   lastKillT: number;
 }
@@ -96,6 +98,7 @@ export function newMind(self: string, role: Role, teammates: string[], setup: Ga
     lastMeetingT: 0,
     lastAccused: null,
     frame: null,
+    frameRoom: null,
     killRooms: [],
     lastKillT: -99,
   };
@@ -174,7 +177,7 @@ function startMeeting(m: MindState, e: Extract<LogEntry, { kind: 'meeting' }>, s
   for (const p of setup.players) if (!e.living.includes(p) && !m.dead.includes(p)) m.dead.push(p);
   for (const p of m.dead) delete m.suspicion[p];
   if (m.role !== 'crewmate') {
-    chooseFrame(m, e.living);
+    chooseFrame(m, e.living, e.bodies, since);
     return;
   }
   // Evidence: who was last seen with each victim, and who was seen in the room of a body lately.
@@ -193,20 +196,21 @@ function startMeeting(m: MindState, e: Extract<LogEntry, { kind: 'meeting' }>, s
   }
 }
 
-function chooseFrame(m: MindState, alive: string[]): void {
+function chooseFrame(m: MindState, alive: string[], bodies: { player: string; room: number }[], since: number): void {
   const pool = alive.filter((p) => p !== m.self && !m.teammates.includes(p));
-  if (m.frame && pool.includes(m.frame)) return;
-  // Frame whoever the imposter saw most recently, which makes a "sighting" plausible.
-  let best: string | null = null;
-  let bestT = -1;
-  for (const p of pool) {
-    const t = m.seen[p]?.[m.seen[p]!.length - 1]?.t ?? -1;
-    if (t > bestT) {
-      best = p;
-      bestT = t;
+  // The safest lie is a true sighting: someone the imposter really saw in a body's room since the
+  // last meeting cannot deny it. Without one, it accuses nobody by name (a made-up sighting is
+  // refuted by the framed player).
+  let best: { p: string; room: number; t: number } | null = null;
+  for (const b of bodies) {
+    for (const p of pool) {
+      for (const s of m.seen[p] ?? []) {
+        if (s.room === b.room && s.t >= since && (!best || s.t > best.t)) best = { p, room: b.room, t: s.t };
+      }
     }
   }
-  m.frame = best ?? pool[0] ?? null;
+  m.frame = best?.p ?? null;
+  m.frameRoom = best?.room ?? null;
 }
 
 /** Own sightings of `p` in the window before the current meeting. */
@@ -494,9 +498,8 @@ export function speak(m: MindState, alive: string[], setup: GameSetup, params: M
     }
     if (hot) return rng.pick([`I agree, ${hot} is sus.`, `Yeah, ${hot} has been acting sus. I vote ${hot}.`]);
     const frame = m.frame && alive.includes(m.frame) ? m.frame : null;
-    const bodyRoom = bodies[0]?.room;
-    if (round === 0 || !frame || bodyRoom === undefined) return `I was in the ${name(setup, fake)} doing tasks. I didn't see anything.`;
-    return `I was in the ${name(setup, fake)} doing tasks. I saw ${frame} in the ${name(setup, bodyRoom)} near the body.`;
+    if (!frame || m.frameRoom === null) return `I was in the ${name(setup, fake)} doing tasks. I didn't see anything.`;
+    return `I was in the ${name(setup, fake)} doing tasks. I saw ${frame} in the ${name(setup, m.frameRoom)} near the body.`;
   }
   if (accusers.length && round > 0) {
     return `It wasn't me, I was in the ${name(setup, lastOwnRoom(m))} doing tasks. ${accusers[accusers.length - 1]} is sus.`;
