@@ -39,6 +39,7 @@ export interface EvaluateOptions {
   referenceRuns?: Map<string, EnvRun>;
   log?: (line: string) => void;
   onEpisode?: (rec: EpisodeRecord) => void;
+  shouldStop?: (rec: EpisodeRecord) => string | undefined;
   now?: Date;
   /** Worker threads for scripted tasks (see pool.ts). */
   pool?: EvalPool;
@@ -111,6 +112,7 @@ export async function runAll(opts: EvaluateOptions): Promise<EnvRun[]> {
       agentLlm: opts.agentLlm,
       concurrency: opts.concurrency,
       onEpisode: opts.onEpisode,
+      shouldStop: opts.shouldStop,
       pool: opts.pool,
     });
     if ((opts.agent === 'random' || opts.agent === 'expert') && opts.trials === 1 && opts.simulator.kind === 'scripted') {

@@ -32,6 +32,19 @@ export interface EvalRunOptions {
   onEpisode?: (rec: EpisodeRecord) => void;
   /** Worker threads for scripted tasks; without one (or for LLM runs) tasks run in this thread. */
   pool?: EvalPool;
+  /**
+   * A reason to abandon the run after this episode (e.g. the LLM endpoint is down for good): the
+   * eval then fails with `EvalAborted` instead of filling the split with failed episodes.
+   */
+  shouldStop?: (rec: EpisodeRecord) => string | undefined;
+}
+
+/** An evaluation given up part-way; no results are written, since a partial split is not comparable. */
+export class EvalAborted extends Error {
+  constructor(reason: string) {
+    super(`evaluation stopped: ${reason}`);
+    this.name = 'EvalAborted';
+  }
 }
 
 export interface EnvRun {
@@ -71,10 +84,27 @@ export async function runEnvEval(opts: EvalRunOptions): Promise<EnvRun> {
   await probe.close();
   const limit = pLimit(Math.max(1, opts.concurrency ?? 4));
   const started = performance.now();
+  // Once one episode says stop, queued tasks do not start and running ones end after their episode.
+  let stopped: string | undefined;
+  const inner = opts.shouldStop;
+  const guarded: EvalRunOptions = inner
+    ? {
+        ...opts,
+        shouldStop: (rec) => {
+          stopped ??= inner(rec);
+          return stopped;
+        },
+      }
+    : opts;
   const pooled = opts.pool && opts.pool.size > 0 && opts.simulator.kind === 'scripted' && !opts.agentLlm && opts.agent !== 'llm';
   const perTask = await Promise.all(
     seeds.map((taskSeed, index) => {
-      if (!pooled || !opts.pool) return limit(() => runTask(opts, taskSeed, index));
+      if (!pooled || !opts.pool) {
+        return limit(() => {
+          if (stopped) throw new EvalAborted(stopped);
+          return runTask(guarded, taskSeed, index);
+        });
+      }
       return opts.pool
         .run({ agent: opts.agent, envId: opts.envId, split: opts.split, taskSeed, index, trials: opts.trials, simulator: opts.simulator })
         .then((recs) => {
@@ -119,6 +149,8 @@ export async function runTask(opts: EvalRunOptions, taskSeed: number, index: num
         if (trial === 0) scenario = rec.scenario;
         out.push(rec);
         opts.onEpisode?.(rec);
+        const stop = opts.shouldStop?.(rec);
+        if (stop) throw new EvalAborted(stop);
       } finally {
         await agent.close?.();
       }

@@ -108,7 +108,11 @@ export function register(program: Command): void {
         normalize: flags.normalize,
         log: (l) => process.stderr.write(`${l}\n`),
         onEpisode: () => bar.tick(),
-      }).finally(() => pool.close());
+        shouldStop: llm ? (rec) => llm.shouldStop(rec) : undefined,
+      }).finally(() => {
+        bar.stop();
+        return pool.close();
+      });
       bar.stop();
       const full = writeResults(flags.out, results, records);
       for (const line of summaryLines(results)) process.stdout.write(`${line}\n`);

@@ -12,6 +12,7 @@ import { evaluate } from '../../eval/evaluate.js';
 import { emptyReferences } from '../../eval/references.js';
 import { loadResults, writeResults } from '../../eval/results.js';
 import { verifyResults } from '../../eval/verify.js';
+import { EvalAborted } from '../../eval/runner.js';
 import { createLlmProvider } from '../../simulators/llm-client.js';
 import { type LoopbackServer, startLoopbackServer } from '../support/loopback-server.js';
 
@@ -72,5 +73,35 @@ describe('verify with an LLM simulator', () => {
     const uncached = await verifyResults(loaded, { samplePerEnv: Number.POSITIVE_INFINITY, simulatorLlm: provider(false) });
     expect(uncached.ok).toBe(false);
     expect(uncached.reproduced).toBe(0);
+  });
+});
+
+describe('eval against a dead LLM endpoint', () => {
+  it('stops after the first failed episodes instead of filling the split with errors', async () => {
+    const dead = await startLoopbackServer();
+    const deadUrl = dead.url;
+    await dead.close();
+    const llm = createLlmProvider({ baseURL: deadUrl, apiKey: 'dialogym-local', model: 'loopback-sim', noCache: true, timeoutMs: 2_000, maxRetries: 0, label: 'simulator' });
+    let episodes = 0;
+    const run = evaluate({
+      agent: 'expert',
+      envIds: ['GuessNumber-v0'],
+      split: 'dev',
+      episodes: 40,
+      trials: 1,
+      concurrency: 2,
+      simulator: { kind: 'llm', model: 'loopback-sim' },
+      simulatorLlm: llm,
+      command: 'test',
+      normalize: false,
+      onEpisode: () => {
+        episodes += 1;
+      },
+      shouldStop: (rec) => (rec.error ? `simulator endpoint down (${rec.error.type})` : undefined),
+    });
+    await expect(run).rejects.toBeInstanceOf(EvalAborted);
+    await expect(run).rejects.toThrow(/evaluation stopped: simulator endpoint down/);
+    expect(episodes).toBeGreaterThan(0);
+    expect(episodes).toBeLessThanOrEqual(2);
   });
 });
