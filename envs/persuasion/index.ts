@@ -10,6 +10,7 @@
  * The env, not the simulator, enforces the end protocol and the [$0, $2] range.
  */
 import { assign, fromPromise, setup } from 'xstate';
+import { ConfigError } from '../../core/errors.js';
 import { type BaseContext, defineEnv } from '../../core/machine-env.js';
 import { registerMachineEnv } from '../../core/registry.js';
 import type { Rng } from '../../core/rng.js';
@@ -66,6 +67,19 @@ export function instructions(maxTurns: number, maxChars: number): string {
   ].join('\n');
 }
 
+/** Rejects unusable kwargs with one clear line (the CLI exits with code 2). */
+export function checkKwargs(kwargs: Record<string, unknown>): void {
+  const int = (name: string, lo: number, hi: number) => {
+    const v = kwargs[name];
+    if (v === undefined) return;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) {
+      throw new ConfigError(`${ENV_ID}: kwarg ${name} must be an integer from ${lo} to ${hi}, got ${JSON.stringify(v)}`);
+    }
+  };
+  int('maxTurns', 1, 100);
+  int('maxMessageChars', 1, 100_000);
+}
+
 function systemLine(text: string): TranscriptEntry {
   return { role: 'system', text };
 }
@@ -87,8 +101,9 @@ export const definition = defineEnv<PersuasionScenario, PersuasionContext>({
     scripted: (ctx) => createScriptedPersuadee(ctx as SimulatorContext<PersuasionScenario>),
     llm: (ctx) => createLlmPersuadee(ctx as SimulatorContext<PersuasionScenario>),
   },
-  createMachine: (deps) =>
-    setup({
+  createMachine: (deps) => {
+    checkKwargs(deps.kwargs);
+    return setup({
       types: {} as {
         context: PersuasionContext;
         events: PersuasionEvent;
@@ -196,7 +211,8 @@ export const definition = defineEnv<PersuasionScenario, PersuasionContext>({
         },
         ended: { type: 'final' },
       },
-    }),
+    });
+  },
   observe(ctx, kwargs) {
     return {
       instructions: instructions(ctx.maxTurns, Number(kwargs.maxMessageChars ?? 2000)),

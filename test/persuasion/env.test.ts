@@ -3,6 +3,7 @@ import '../../envs/index.js';
 import { checkEnv } from '../../core/checker.js';
 import { make } from '../../core/registry.js';
 import { runEpisode } from '../../core/rollout.js';
+import { ConfigError } from '../../core/errors.js';
 import { SchemaError } from '../../core/schema.js';
 import { ReplayAgent } from '../../agents/replay.js';
 import { clampDonation, ENV_ID } from '../../envs/persuasion/index.js';
@@ -90,6 +91,14 @@ describe('Persuasion-v0', () => {
       return rest;
     };
     expect(await run()).toEqual(await run());
+  });
+
+  it('rejects unusable kwargs with a ConfigError', async () => {
+    for (const kwargs of [{ maxTurns: 0 }, { maxTurns: 'ten' }, { maxMessageChars: 1.5 }]) {
+      const env = make(ENV_ID, { kwargs });
+      await expect(env.reset({ seed: 1 })).rejects.toThrow(ConfigError);
+      await env.close();
+    }
   });
 
   it('clamps donations to [0, 2] dollars in cents', () => {
