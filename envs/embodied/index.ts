@@ -141,10 +141,14 @@ export const definition = defineEnv<EmbodiedScenario, EmbodiedContext>({
     const conditionReward = Number(deps.kwargs.conditionReward);
     const successBonus = Number(deps.kwargs.successBonus);
     const stepCost = Number(deps.kwargs.stepCost);
-    const speak = (ctx: EmbodiedContext, t: CommanderTurn): Partial<EmbodiedContext> => ({
-      acts: [...ctx.acts, t.act],
-      transcript: t.utterance ? [...ctx.transcript, { role: 'user', text: t.utterance }] : ctx.transcript,
-    });
+    // The context's world, transcript and act list are updated in place: a step never needs the
+    // previous versions (snapshots deep-copy the context), and copying them every step was the
+    // largest cost of a step after XState itself. Failed actions leave the world untouched.
+    const speak = (ctx: EmbodiedContext, t: CommanderTurn): Partial<EmbodiedContext> => {
+      ctx.acts.push(t.act);
+      if (t.utterance) ctx.transcript.push({ role: 'user', text: t.utterance });
+      return { acts: ctx.acts, transcript: ctx.transcript };
+    };
     return setup({
       types: {} as { context: EmbodiedContext; events: EmbodiedEvent; input: { scenario: EmbodiedScenario } },
       actors: { commander: fromPromise<CommanderTurn, CommanderInput>(({ input }) => deps.userTurn(input)) },
@@ -198,12 +202,13 @@ export const definition = defineEnv<EmbodiedScenario, EmbodiedContext>({
               {
                 target: 'commanderTurn',
                 actions: assign(({ context, event }) => {
-                  const world = cloneWorld(context.world);
+                  const world = context.world;
                   const outcome = applyCommand(world, event.command);
                   const effects = outcome.ok && event.command.verb !== 'say' ? settle(world) : [];
                   const status = goalStatus(world, context.task.conditions);
                   const gained = Math.max(0, status.satisfied - context.best);
-                  const transcript = [...context.transcript, { role: 'agent', text: commandText(event.command) }];
+                  const transcript = context.transcript;
+                  transcript.push({ role: 'agent', text: commandText(event.command) });
                   if (event.command.verb !== 'say') {
                     const feedback = [outcome.message, ...effects].join(' ');
                     transcript.push({ role: 'system', text: `${feedback}\n${describeHere(world)}` });
