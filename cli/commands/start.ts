@@ -4,7 +4,7 @@ import { listEnvs } from '../../core/registry.js';
 import { type EvaluateOptions, runAll, summarize } from '../../eval/evaluate.js';
 import { buildLeaderboard, renderTextTable, writeLeaderboard } from '../../eval/leaderboard.js';
 import { defaultWorkers, EvalPool } from '../../eval/pool.js';
-import { REFERENCE_EPISODES } from '../../eval/references.js';
+import { hasReferenceAgents, REFERENCE_EPISODES } from '../../eval/references.js';
 import { type LoadedResults, loadResults, writeResults } from '../../eval/results.js';
 import type { EnvRun } from '../../eval/runner.js';
 import { nonNegativeInt, positiveInt } from '../run.js';
@@ -51,15 +51,19 @@ export function register(program: Command): void {
       );
       const referenceRuns = new Map<string, EnvRun>();
       const pool = new EvalPool(flags.workers);
+      // An env without an expert is still on the board, with the random agent only.
+      const envsFor = (agent: string) => (agent === 'expert' ? envIds.filter(hasReferenceAgents) : envIds);
+      for (const id of envIds) if (!hasReferenceAgents(id)) process.stderr.write(`${id} registers no expert agent: random only\n`);
+      const agents = AGENTS.filter((a) => envsFor(a).length > 0);
       const optsFor = (agent: string): EvaluateOptions => ({
         agent,
-        envIds,
+        envIds: envsFor(agent),
         split: 'dev',
         episodes: flags.episodes,
         trials: 1,
         simulator: { kind: 'scripted' },
         concurrency: flags.concurrency,
-        command: `dialogym eval --agent ${agent} --env ${envIds.join(',')} --split dev --episodes ${flags.episodes}`,
+        command: `dialogym eval --agent ${agent} --env ${envsFor(agent).join(',')} --split dev --episodes ${flags.episodes}`,
         referenceRuns,
         pool,
         normalize: flags.normalize,
@@ -67,8 +71,8 @@ export function register(program: Command): void {
       });
       const files: string[] = [];
       try {
-        const runs = await Promise.all(AGENTS.map((agent) => runAll(optsFor(agent))));
-        for (const [i, agent] of AGENTS.entries()) {
+        const runs = await Promise.all(agents.map((agent) => runAll(optsFor(agent))));
+        for (const [i, agent] of agents.entries()) {
           const { results, records } = await summarize(runs[i] ?? [], optsFor(agent));
           const file = join(flags.out, 'results', `${agent}.json`);
           writeResults(file, results, records);
