@@ -66,3 +66,19 @@ export function nonNegativeInt(name: string) {
     return n;
   };
 }
+
+/** commander argument parser for a JSON object (env kwargs). */
+export function jsonObject(name: string) {
+  return (v: string): Record<string, unknown> => {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(v);
+    } catch (e) {
+      throw new InvalidArgumentError(`${name} must be a JSON object (${(e as Error).message})`);
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      throw new InvalidArgumentError(`${name} must be a JSON object, got ${v}`);
+    }
+    return parsed as Record<string, unknown>;
+  };
+}

@@ -7,7 +7,7 @@ import { getRegistration, type MakeOptions } from '../../core/registry.js';
 import { type EpisodeJob, RunSummary, runJobs } from '../../core/runner.js';
 import { addLlmOptions, type LlmCliOptions, setupLlm } from '../llm-options.js';
 import { progressBar } from '../progress.js';
-import { nonNegativeInt, positiveInt } from '../run.js';
+import { jsonObject, nonNegativeInt, positiveInt } from '../run.js';
 
 interface RolloutOptions extends LlmCliOptions {
   env: string;
@@ -19,6 +19,7 @@ interface RolloutOptions extends LlmCliOptions {
   resume?: boolean;
   sim: string;
   maxSteps?: number;
+  kwargs?: Record<string, unknown>;
 }
 
 /** Keys of the valid records already in `path` (for --resume). Invalid lines are reported and ignored. */
@@ -42,6 +43,7 @@ export function register(program: Command): void {
     .option('--resume', 'keep the valid episodes already in --out and run only the missing ones')
     .option('--sim <kind>', 'user simulator: scripted or llm', 'scripted')
     .option('--max-steps <n>', 'override the env step limit', positiveInt('--max-steps'))
+    .option('--kwargs <json>', 'env kwargs as a JSON object, e.g. \'{"taskType":"coffee"}\'', jsonObject('--kwargs'))
     .action(async (opts: RolloutOptions) => {
       const reg = getRegistration(opts.env);
       if (!(reg.simulatorKinds ?? ['scripted']).includes(opts.sim)) {
@@ -58,6 +60,7 @@ export function register(program: Command): void {
         simulator: llm?.simulator ?? { kind: opts.sim },
         llm: llm?.sim,
         maxEpisodeSteps: opts.maxSteps,
+        kwargs: opts.kwargs,
       };
       const have = opts.resume ? await existingKeys(opts.out) : new Set<string>();
       const jobs: EpisodeJob[] = [];
