@@ -22,6 +22,7 @@ interface HindsightFlags extends LlmCliOptions {
   continuation: string;
   maxBranches: number;
   withBaselines?: boolean;
+  onlyImproved?: boolean;
   limit?: number;
   concurrency: number;
   summary?: string;
@@ -41,6 +42,7 @@ export function register(program: Command): void {
     .option('--continuation <policy>', "after the replacement: 'replay' the source's remaining actions, or an agent name (e.g. expert)", 'replay')
     .option('--max-branches <n>', 'branches per source record', positiveInt('--max-branches'), 2)
     .option('--with-baselines', "also write each source's replay under the simulator (key <source>/baseline)")
+    .option('--only-improved', 'write only branches whose reward beats the baseline (statistics still cover all)')
     .option('--limit <n>', 'only the first n source records', positiveInt('--limit'))
     .option('--concurrency <n>', 'source records processed at once (LLM controller or simulator)', positiveInt('--concurrency'), 1)
     .option('--summary <file>', 'also write the summary statistics as JSON')
@@ -75,6 +77,7 @@ export function register(program: Command): void {
         simLlm: llm?.sim,
         agentLlm: llm?.agent,
         withBaselines: f.withBaselines,
+        onlyImproved: f.onlyImproved,
         limit: f.limit,
         concurrency: f.concurrency,
         onProgress: (n) => {
@@ -86,7 +89,7 @@ export function register(program: Command): void {
       const s = res.stats;
       const lines = [
         `hindsight (${f.controller}, continuation ${f.continuation}): ${s.records} source record(s) → ${s.branches} branch(es) ` +
-          `from ${s.recordsWithBranches} dialogue(s) in ${f.out} (${s.dropped} proposal(s) dropped)`,
+          `from ${s.recordsWithBranches} dialogue(s); ${res.written} record(s) written to ${f.out} (${s.dropped} proposal(s) dropped)`,
         `  reward before ${fmt(s.meanBefore)} → after ${fmt(s.meanAfter)}: mean Δ ${fmt(s.meanDelta)}` +
           `${s.meanDeltaCi95 ? ` (95% CI ${fmt(s.meanDeltaCi95[0])} … ${fmt(s.meanDeltaCi95[1])})` : ''} · ` +
           `improved ${s.improved}, worse ${s.worse}, unchanged ${s.unchanged}`,

@@ -293,6 +293,8 @@ export interface HindsightFileOptions extends HindsightOptions {
   concurrency?: number;
   /** Stop after this many source records. */
   limit?: number;
+  /** Write only branches that beat their baseline (statistics still cover every branch). */
+  onlyImproved?: boolean;
   onProgress?: (records: number) => void;
 }
 
@@ -316,7 +318,10 @@ export async function hindsightFile(inPath: string, outPath: string, opts: Hinds
     for (const res of results) {
       stats.add(res);
       if (opts.withBaselines) writer.write(res.baseline);
-      for (const b of res.branches) writer.write(b);
+      for (const b of res.branches) {
+        const p = b.source as HindsightProvenance;
+        if (!opts.onlyImproved || p.rewardAfter > p.rewardBefore + 1e-9) writer.write(b);
+      }
     }
     batch = [];
     opts.onProgress?.(stats.records);

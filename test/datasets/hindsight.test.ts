@@ -91,6 +91,11 @@ describe('hindsight engine on GuessNumber-v0 (generic expert controller)', () =>
     expect(s.stats.meanDelta).toBeGreaterThan(0);
     expect(s.stats.meanAfter).toBeGreaterThan(s.stats.meanBefore ?? 0);
     expect(read(a).map(withoutTimings)).toEqual(read(b).map(withoutTimings));
+    const improvedOnly = join(dir, 'guess-improved.jsonl');
+    const si = await hindsightFile(guessRecords, improvedOnly, { ...opts, onlyImproved: true });
+    expect(si.stats).toEqual(s.stats);
+    expect(read(improvedOnly)).toHaveLength(s.stats.improved);
+    for (const r of read(improvedOnly)) expect((r.source as HindsightProvenance).rewardAfter).toBeGreaterThan((r.source as HindsightProvenance).rewardBefore);
     const baselines = read(a).filter((r) => (r.source as { kind: string }).kind === 'hindsight-baseline');
     expect(baselines).toHaveLength(sources.size);
     for (const br of read(a).filter((r) => (r.source as { kind: string }).kind === 'hindsight')) await expectProvenance(br, sources);
