@@ -9,11 +9,13 @@ import type { Command } from 'commander';
 import { ConfigError } from '../../core/errors.js';
 import { JsonlWriter } from '../../core/jsonl.js';
 import { humanDialogueRecord } from '../../envs/persuasion/import.js';
-import { readDialogues } from '../../simulators/persuasion/corpus.js';
+import { type CorpusDialogue, readDialogues } from '../../simulators/persuasion/corpus.js';
+import { corpusDialogues } from '../../simulators/persuasion/resources.js';
 
 export interface ImportP4gOptions {
-  dialogs: string;
-  participants: string;
+  /** Both omitted: the copy of the corpus shipped in data/persuasionforgood (879 dialogues). */
+  dialogs?: string;
+  participants?: string;
   out: string;
   /** Import at most this many dialogues (after skipping). */
   limit?: number;
@@ -33,17 +35,39 @@ function readText(path: string, what: string): string {
   return readFileSync(path, 'utf8');
 }
 
-export function importP4g(opts: ImportP4gOptions): ImportP4gResult {
-  const dialogsCsv = readText(opts.dialogs, '--dialogs');
-  const participantsCsv = readText(opts.participants, '--participants');
+/** The shipped, preprocessed corpus in the shape the CSV reader produces. */
+function shippedDialogues(): CorpusDialogue[] {
+  return corpusDialogues().map((d) => ({
+    id: d.id,
+    persona: d.persona,
+    donation: d.donation,
+    rawDonation: d.rawDonation,
+    exchanges: d.persuader.map((persuader, i) => ({ persuader, persuadee: d.persuadee[i] ?? null })),
+  }));
+}
+
+function csvDialogues(dialogs: string, participants: string): CorpusDialogue[] {
+  const dialogsCsv = readText(dialogs, '--dialogs');
+  const participantsCsv = readText(participants, '--participants');
   const header = dialogsCsv.slice(0, 200);
   if (!/\bUnit\b/.test(header) || !/\bB2\b/.test(header)) {
-    throw new ConfigError(`--dialogs ${opts.dialogs} does not look like PersuasionForGood dialogs.csv (needs Unit, Turn, B4, B2 columns)`);
+    throw new ConfigError(`--dialogs ${dialogs} does not look like PersuasionForGood dialogs.csv (needs Unit, Turn, B4, B2 columns)`);
   }
   if (!/\bB6\b/.test(participantsCsv.slice(0, 400))) {
-    throw new ConfigError(`--participants ${opts.participants} does not look like PersuasionForGood participants.csv (needs B2, B4, B6 columns)`);
+    throw new ConfigError(`--participants ${participants} does not look like PersuasionForGood participants.csv (needs B2, B4, B6 columns)`);
   }
-  const dialogues = readDialogues(dialogsCsv, participantsCsv).sort((a, b) => a.id.localeCompare(b.id));
+  return readDialogues(dialogsCsv, participantsCsv);
+}
+
+export function importP4g(opts: ImportP4gOptions): ImportP4gResult {
+  if ((opts.dialogs === undefined) !== (opts.participants === undefined)) {
+    throw new ConfigError('give both --dialogs and --participants, or neither to import the shipped corpus');
+  }
+  const source =
+    opts.dialogs !== undefined && opts.participants !== undefined
+      ? csvDialogues(opts.dialogs, opts.participants)
+      : shippedDialogues();
+  const dialogues = source.sort((a, b) => a.id.localeCompare(b.id));
   const res: ImportP4gResult = {
     written: 0,
     skippedInvalidDonation: 0,
@@ -96,11 +120,11 @@ export function registerImportP4g(importCmd: Command): void {
   importCmd
     .command('p4g')
     .description('PersuasionForGood dialogues → Persuasion-v0 episode records (reward = the real donation)')
-    .requiredOption('--dialogs <csv>', 'dialogs.csv (one row per sentence)')
-    .requiredOption('--participants <csv>', 'participants.csv (surveys and donations)')
+    .option('--dialogs <csv>', 'dialogs.csv (one row per sentence); omit both CSVs to import the shipped corpus')
+    .option('--participants <csv>', 'participants.csv (surveys and donations)')
     .requiredOption('--out <jsonl>', 'output records')
     .option('--limit <n>', 'import at most N dialogues')
-    .action((opts: { dialogs: string; participants: string; out: string; limit?: string }) => {
+    .action((opts: { dialogs?: string; participants?: string; out: string; limit?: string }) => {
       const limit = opts.limit === undefined ? undefined : Number(opts.limit);
       if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new ConfigError('--limit must be a positive integer');
       const r = importP4g({ ...opts, limit });
