@@ -86,4 +86,15 @@ describe('import p4g', () => {
     expect(() => importP4g({ dialogs: 'missing.csv', participants: sample('participants.csv'), out })).toThrow(ConfigError);
     expect(() => importP4g({ dialogs: sample('participants.csv'), participants: sample('participants.csv'), out })).toThrow(/dialogs\.csv/);
   });
+
+  it('imports the shipped corpus when no CSV is given, and refuses half a pair', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'p4g-shipped-')), 'r.jsonl');
+    const r = importP4g({ out, limit: 25 });
+    expect(r.written).toBe(25);
+    const recs = readRecords(out);
+    expect(recs).toHaveLength(25);
+    for (const rec of recs) expect(validateRecord(rec).errors).toEqual([]);
+    expect(new Set(recs.map((x) => x.key)).size).toBe(25);
+    expect(() => importP4g({ dialogs: sample('dialogs.csv'), out })).toThrow(/both --dialogs and --participants/);
+  });
 });
