@@ -12,3 +12,4 @@ export * from './version.js';
 export * from './data.js';
 export * from './formats.js';
 export * from './graph.js';
+export * from './workers.js';

@@ -321,8 +321,9 @@ export class RecordTrajectory extends Wrapper {
     a.promptTokens += u.promptTokens;
     a.completionTokens += u.completionTokens;
     a.calls += u.calls;
-    const cached = (this.current.timings.cachedCalls ??= { simulator: 0, agent: 0 });
+    const cached = this.current.timings.cachedCalls ?? { simulator: 0, agent: 0 };
     cached.agent += u.cachedCalls;
+    this.current.timings.cachedCalls = cached;
     if (u.cost !== undefined) a.cost = (a.cost ?? 0) + u.cost;
   }
 

@@ -7,11 +7,8 @@
  * LLM simulators and agents stay on the main thread (their providers hold sockets and a cache and
  * are I/O-bound anyway).
  */
-import { createRequire } from 'node:module';
-import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { defaultWorkerCount, startModuleWorker } from '../core/workers.js';
 import type { EpisodeRecord } from '../core/record.js';
 import type { SimulatorConfig } from '../core/types.js';
 import type { SplitName } from './splits.js';
@@ -30,23 +27,11 @@ export type PoolReply = { id: number; records: EpisodeRecord[] } | { id: number;
 
 /** Default worker count: one per core, at most 4, none on a single core. */
 export function defaultWorkers(): number {
-  const n = Math.min(4, availableParallelism());
-  return n > 1 ? n : 0;
+  return defaultWorkerCount(4);
 }
 
-/**
- * From built JS the worker is `worker.js`. From source (tsx, vitest) it is TypeScript, and tsx's
- * loader does not reach workers reliably through execArgv, so a bootstrap registers tsx's ESM hooks
- * inside the worker before importing `worker.ts`.
- */
 function startWorker(): Worker {
-  const here = import.meta.url;
-  if (!here.endsWith('.ts')) return new Worker(new URL('./worker.js', here));
-  const tsxRoot = dirname(createRequire(here).resolve('tsx/package.json'));
-  const api = pathToFileURL(join(tsxRoot, 'dist', 'esm', 'api', 'index.mjs')).href;
-  const entry = new URL('./worker.ts', here).href;
-  const bootstrap = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(bootstrap, { eval: true });
+  return startModuleWorker(import.meta.url, 'worker');
 }
 
 interface Queued {

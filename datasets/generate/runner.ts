@@ -11,11 +11,9 @@
  *   exactly the requested episodes, each once.
  */
 import { availableParallelism } from 'node:os';
-import { createRequire } from 'node:module';
 import { existsSync, statSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
-import { dirname, join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '../../core/workers.js';
 import { getRegistration } from '../../core/registry.js';
 import { createAgent } from '../../agents/registry.js';
 import { ConfigError } from '../../core/errors.js';
@@ -188,23 +186,12 @@ async function verifyPrefix(path: string, plan: Generator<PlannedEpisode>): Prom
 /** Old-generation cap of each worker (MB); `DIALOGYM_WORKER_HEAP_MB` raises it for envs with big scenarios. */
 const WORKER_HEAP_MB = Math.max(32, Number(process.env.DIALOGYM_WORKER_HEAP_MB) || 96);
 
-/**
- * Starts a generate worker. From built JS it is `worker.js`; from source (tsx, vitest) the worker
- * is TypeScript, and a worker does not inherit tsx's loader reliably through `execArgv`, so a
- * two-line bootstrap registers tsx's ESM hooks inside the worker before importing `worker.ts`.
- */
+/** Starts a generate worker (from source or built JS: see core/workers.ts). */
 function startWorker(config: GenerateConfig): Worker {
-  const here = import.meta.url;
   // A worker's heap holds one episode at a time; capping it makes V8 collect instead of growing
   // each isolate towards its default limit, which keeps the process's RSS flat and small.
   const resourceLimits = { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 8 };
-  if (!here.endsWith('.ts')) return new Worker(new URL('./worker.js', here), { workerData: { config }, resourceLimits });
-  // The package's ESM build of the API (require.resolve would pick the CJS one).
-  const tsxRoot = dirname(createRequire(here).resolve('tsx/package.json'));
-  const api = pathToFileURL(join(tsxRoot, 'dist', 'esm', 'api', 'index.mjs')).href;
-  const entry = new URL('./worker.ts', here).href;
-  const bootstrap = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData: { config }, resourceLimits });
+  return startModuleWorker(import.meta.url, 'worker', { workerData: { config }, resourceLimits });
 }
 
 /**
