@@ -313,6 +313,8 @@ export const definition = defineEnv<SocialScenario, SocialContext>({
       alive: g.players[ctx.agent]?.alive ?? false,
       winner: g.winner,
       agentWon: g.winner === null ? null : (g.winner === 'imposters') === (roleOf(g, ctx.agent) === 'imposter'),
+      // The generic verdict every env reports: the agent's side won.
+      success: g.winner !== null && (g.winner === 'imposters') === (roleOf(g, ctx.agent) === 'imposter'),
       listeningMean: s?.listeningCount ? s.listening / s.listeningCount : null,
       speakingSum: s ? s.speaking : 0,
       speakingCount: s ? s.speakingCount : 0,
