@@ -2,7 +2,7 @@
  * `npm run bench`: dialogym's performance figures, as one table on stdout and one JSON file.
  *
  *   npm run bench                      # full run (about 5 minutes on 2 cores)
- *   npm run bench -- --quick           # every section at a small size (seconds; figures indicative)
+ *   npm run bench -- --quick           # every section at a small size, L = 50 ms (about 30 s; a smoke test)
  *   npm run bench -- --only step,llm   # some sections: step, workers, llm, cache, rss
  *   npm run bench -- --out out/bench.json
  *
@@ -44,7 +44,8 @@ interface Flags {
   rssEnv: string;
   rssAgent: string;
   rssEpisodes?: number;
-  latencyMs: number;
+  /** Server latency; default 200 ms (50 ms with --quick). */
+  latencyMs?: number;
 }
 
 function usage(msg: string): never {
@@ -61,7 +62,6 @@ function parseFlags(argv: string[]): Flags {
     rssEnv: 'GuessNumber-v0',
     // The cheapest scripted workload (about 3 steps an episode): memory, not speed, is measured.
     rssAgent: 'random',
-    latencyMs: 200,
   };
   let outGiven = false;
   for (let i = 0; i < argv.length; i++) {
@@ -95,6 +95,7 @@ function parseFlags(argv: string[]): Flags {
   }
   // A quick run must not overwrite the reference figures.
   if (f.quick && !outGiven) f.out = resolve(ROOT, 'out', 'bench-quick.json');
+  f.latencyMs ??= f.quick ? 50 : 200;
   return f;
 }
 
@@ -154,6 +155,10 @@ function llmRows(rs: ConcurrencyResult[], bare: BareHttpResult | undefined, core
   }
   for (const r of rs) {
     const name = `LLM-bound, ${r.concurrency} in flight, L=${r.latencyMs} ms`;
+    if (r.calls === 0) {
+      rows.push({ benchmark: name, figure: 'no call completed in the window (machine too busy, or window too short)', target: '', status: 'MISS' });
+      continue;
+    }
     const overhead = r.wallOverheadMsPerCall !== null ? `, wall − L ${fmt(r.wallOverheadMsPerCall, 2)} ms/call` : '';
     // With client and server sharing `cores`, no run can exceed cores / (CPU per call of both).
     const ceiling = r.serverCpuUsPerCall !== null ? (cores * 1e6) / (r.ownCpuUsPerCall + r.serverCpuUsPerCall) : Number.NaN;
@@ -227,7 +232,7 @@ async function main(): Promise<void> {
   if (flags.only.has('step')) {
     for (const id of benchEnvIds()) {
       log(`step cost: ${id}`);
-      const r = await measureStepCost(id, { seconds: q ? 0.3 : 4, warmupSeconds: q ? 0.1 : 0.6, minEpisodes: q ? 3 : 20 });
+      const r = await measureStepCost(id, { seconds: q ? 0.15 : 4, warmupSeconds: q ? 0.05 : 0.6, minEpisodes: q ? 2 : 20 });
       steps.push(r);
     }
     results.step = steps;
@@ -238,7 +243,7 @@ async function main(): Promise<void> {
     // Long enough for a few seconds of steady state with one worker, from the measured step cost.
     const ref = steps.find((s) => s.envId === flags.workersEnv)?.withWrappers?.episodesPerSec;
     const perSec = ref ? ref * 0.4 : 150;
-    const episodes = Math.round(Math.min(q ? 400 : 40_000, Math.max(q ? 100 : 2_000, perSec * (q ? 1 : 15))));
+    const episodes = Math.round(Math.min(q ? 200 : 40_000, Math.max(q ? 100 : 2_000, perSec * (q ? 0.5 : 15))));
     log(`workers: ${flags.workersEnv} × expert, ${episodes} episodes with 1 then 2 workers`);
     const r = await measureWorkers({ envId: flags.workersEnv, agent: 'expert', episodes, cores: machine.nproc });
     results.workers = r;
@@ -247,7 +252,8 @@ async function main(): Promise<void> {
 
   if (flags.only.has('llm') || flags.only.has('cache')) {
     const envId = llmEnvId(flags.llmEnv);
-    const server = await startServerChild(flags.latencyMs);
+    const latencyMs = flags.latencyMs ?? 200;
+    const server = await startServerChild(latencyMs);
     try {
       if (flags.only.has('llm')) {
         log('LLM-bound: bare HTTP baseline');
@@ -255,14 +261,14 @@ async function main(): Promise<void> {
         results.bareHttp = bare;
         const rs: ConcurrencyResult[] = [];
         for (const c of [1, 8, 64, 256]) {
-          log(`LLM-bound: ${envId}, ${c} in flight, latency ${flags.latencyMs} ms`);
+          log(`LLM-bound: ${envId}, ${c} in flight, latency ${latencyMs} ms`);
           rs.push(
             await measureConcurrency(server, {
               envId,
               concurrency: c,
-              latencyMs: flags.latencyMs,
-              warmupMs: q ? 2 * flags.latencyMs : 5 * flags.latencyMs,
-              windowMs: q ? 4 * flags.latencyMs : (c === 1 ? 30 : 20) * flags.latencyMs,
+              latencyMs,
+              warmupMs: q ? Math.max(2 * latencyMs, 500) : 5 * latencyMs,
+              windowMs: q ? Math.max(4 * latencyMs, 1000) : (c === 1 ? 30 : 20) * latencyMs,
             }),
           );
         }
@@ -272,7 +278,7 @@ async function main(): Promise<void> {
       if (flags.only.has('cache')) {
         const episodes = q ? 8 : 24;
         log(`cache: ${envId}, ${episodes} episodes, first run then rerun`);
-        const r = await measureCache(server, { envId, episodes, concurrency: 4, latencyMs: flags.latencyMs });
+        const r = await measureCache(server, { envId, episodes, concurrency: 4, latencyMs });
         results.cache = r;
         report(rows, cacheRows(r));
       }
@@ -282,7 +288,7 @@ async function main(): Promise<void> {
   }
 
   if (flags.only.has('rss')) {
-    const episodes = flags.rssEpisodes ?? (q ? 2_000 : 100_000);
+    const episodes = flags.rssEpisodes ?? (q ? 1_000 : 100_000);
     log(`peak RSS: generate ${episodes} episodes of ${flags.rssEnv} × ${flags.rssAgent}`);
     const r = await measureMemory({ envId: flags.rssEnv, agent: flags.rssAgent, episodes });
     results.rss = r;
