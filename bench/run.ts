@@ -140,6 +140,16 @@ function workersRows(r: WorkersResult): Row[] {
       target: '≥ 1.8×',
       status: judge(r.speedup >= 1.8),
     },
+    ...(r.machineCeiling !== undefined
+      ? [
+          {
+            benchmark: 'parallel ceiling of this machine (2 threads of pure arithmetic vs 1)',
+            figure: `${fmt(r.machineCeiling, 2)}×: no code can scale past this here`,
+            target: '(reference)',
+            status: 'INFO' as Status,
+          },
+        ]
+      : []),
   ];
 }
 

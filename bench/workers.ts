@@ -12,6 +12,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { LineCounter, round, runNode, tsxArgs } from './util.js';
 
 export interface WorkerRun {
@@ -44,6 +45,8 @@ export interface WorkersResult {
    */
   projectedSpeedup: number | null;
   cores: number;
+  /** 2-thread speed-up of pure arithmetic on this machine: the ceiling for any parallel code. */
+  machineCeiling?: number;
   error?: string;
 }
 
@@ -119,10 +122,48 @@ function boundRate(r: WorkerRun, cores: number): number {
   return Math.min((r.workers * 1000) / workers, 1000 / Math.max(main, 1e-9), (cores * 1000) / total);
 }
 
+const SPIN_CODE = `
+const { parentPort, workerData } = require('node:worker_threads');
+let x = 0;
+for (let i = 0; i < workerData.n; i++) x += Math.sqrt(i);
+parentPort.postMessage(x);
+`;
+
+function spinIn(threads: number, n: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let done = 0;
+    for (let i = 0; i < threads; i++) {
+      const w = new Worker(SPIN_CODE, { eval: true, workerData: { n } });
+      w.once('error', reject);
+      w.once('message', () => {
+        done += 1;
+        if (done === threads) resolve();
+      });
+    }
+  });
+}
+
+/**
+ * The speed-up two threads of pure arithmetic get on this machine over one thread doing the same
+ * work twice: the ceiling for any parallel code here. On shared or SMT-backed vCPUs it is well under 2.
+ */
+export async function measureParallelCeiling(n = 150_000_000): Promise<number> {
+  await spinIn(1, n / 10); // warm-up: thread start-up and JIT
+  let t = performance.now();
+  await spinIn(1, n);
+  await spinIn(1, n);
+  const serial = performance.now() - t;
+  t = performance.now();
+  await spinIn(2, n);
+  const parallel = performance.now() - t;
+  return round(serial / parallel, 2);
+}
+
 export async function measureWorkers(opts: { envId: string; agent: string; episodes: number; cores: number }): Promise<WorkersResult> {
   const dir = mkdtempSync(join(tmpdir(), 'dialogym-bench-workers-'));
   const result: WorkersResult = { envId: opts.envId, agent: opts.agent, runs: [], speedup: null, projectedSpeedup: null, cores: opts.cores };
   try {
+    result.machineCeiling = await measureParallelCeiling();
     for (const w of [1, 2]) result.runs.push(await runGenerate(opts.envId, opts.agent, opts.episodes, w, dir));
     const [one, two] = result.runs;
     if (one && two && one.steadyEpisodesPerSec > 0) result.speedup = round(two.steadyEpisodesPerSec / one.steadyEpisodesPerSec, 2);
