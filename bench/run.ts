@@ -326,7 +326,7 @@ async function main(): Promise<void> {
       `load average ${machine.loadAtStart.join(' ')} at start, ${machine.loadAtEnd.join(' ')} at end; ${totalS} s. Wrote ${flags.out}\n`,
   );
   const misses = rows.filter((r) => r.status === 'MISS' || r.status === 'ERROR').length;
-  if (misses) process.stdout.write(`${misses} figure(s) missed their target or failed; see docs/bench.md.\n`);
+  if (misses) process.stdout.write(`${misses} figure(s) missed their target or failed; see the README.\n`);
 }
 
 await main();

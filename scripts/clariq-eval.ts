@@ -1,6 +1,6 @@
 /**
  * Returns of the clarification envs' agents (expert, random, no-question) with the scripted user,
- * printed as a table; the figures in docs/clarify.md come from this command.
+ * printed as a table; the figures in the README come from this command.
  *
  *   npx tsx scripts/clariq-eval.ts [--env ClarifySearch-v0|ClarifyTask-v0|all] [--episodes N] [--json]
  *

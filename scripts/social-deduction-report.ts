@@ -1,6 +1,6 @@
 /**
  * Win rates and listening/speaking signals of the SocialDeduction-v0 baselines against the scripted
- * table, for docs/social-deduction.md. Runs sequentially in one process.
+ * table, for the README. Runs sequentially in one process.
  *
  *   npx tsx scripts/social-deduction-report.ts [--games 500] [--seed 0] [--agents random,expert] [--json out.json]
  *

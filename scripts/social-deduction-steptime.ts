@@ -1,6 +1,6 @@
 /**
  * Median time per `env.step` (process CPU time and wall time) of an env played by its expert agent,
- * for the step-time figures in docs/social-deduction.md. One process, sequential.
+ * for the step-time figures in the README. One process, sequential.
  *
  *   npx tsx scripts/social-deduction-steptime.ts [envId=SocialDeduction-v0] [agentRole=crewmate] [episodes=300]
  *

@@ -1,6 +1,6 @@
 /**
  * `dialogym export`: episode records → LMRL-Gym trajectories, offline-RL transitions, OpenAI SFT
- * chats (optionally filtered to the top p % by return) or TRL DPO pairs. See docs/datasets.md.
+ * chats (optionally filtered to the top p % by return) or TRL DPO pairs. See the README.
  */
 import { type Command, InvalidArgumentError } from 'commander';
 import { countLines } from '../../datasets/count-lines.js';

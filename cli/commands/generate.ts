@@ -1,6 +1,6 @@
 /**
  * `dialogym generate`: datasets of episodes from a config file or flags, sharded, resumable,
- * with a manifest. See docs/datasets.md.
+ * with a manifest. See the README.
  */
 import type { Command } from 'commander';
 import { ConfigError } from '../../core/errors.js';

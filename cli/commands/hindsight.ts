@@ -1,6 +1,6 @@
 /**
  * `dialogym hindsight`: hindsight regeneration of episode records (Hong et al. 2024). See
- * docs/datasets.md.
+ * the README.
  */
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';

@@ -1,7 +1,7 @@
 /**
  * JSON Schemas of the export formats, registered with `core/formats.ts` so that
  * `dialogym validate --format <name>` checks exported files. Each schema is the contract of one
- * JSONL line; `docs/datasets.md` shows an example line of each.
+ * JSONL line; `the README` shows an example line of each.
  */
 import { registerFormat } from '../../core/formats.js';
 import type { JsonSchema } from '../../core/schema.js';
