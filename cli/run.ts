@@ -11,6 +11,11 @@ export async function runCli(
   commands: { register(program: Command): void }[],
   argv: string[],
 ): Promise<void> {
+  // `dialogym list | head` closes the pipe early: that is the reader's choice, not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
   setupProgram(program, commands);
   try {
     await program.parseAsync(argv);

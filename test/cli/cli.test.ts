@@ -140,4 +140,19 @@ describe('dialogym CLI', () => {
     expect(r.stdout).toMatch(/Invalid action/);
     expect(r.stdout).toMatch(/episode over: ended_by_user/);
   });
+
+  it('a reader closing the pipe early (dialogym … | head -1) is not an error', async () => {
+    const file = join(tmp(), 'junk.jsonl');
+    writeFileSync(file, 'not json\n'.repeat(50_000));
+    const child = spawnCli(['validate', file, '--max-errors', '1000000']);
+    let stderr = '';
+    child.stderr?.on('data', (d) => {
+      stderr += String(d);
+    });
+    child.stdout?.once('data', () => child.stdout?.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(stderr).not.toMatch(/EPIPE|Error/);
+    expect([0, 1]).toContain(code); // ended quietly (0 when the reader left first), no crash
+
+  });
 });
