@@ -20,8 +20,10 @@ export function register(program: Command): void {
       const agent = new HumanAgent();
       try {
         const rec = await runEpisode({ env, agent, seed: opts.seed, key: `${envId}/human/${opts.seed}` });
+        // The agent already showed everything up to its last prompt; an episode that ended on a step
+        // has one more observation (the outcome) that nobody has printed yet.
         const last = rec.turns.at(-1);
-        if (last?.observation) process.stdout.write(`${last.observation}\n`);
+        if (last?.observation && rec.termination.reason !== 'ended_by_user') process.stdout.write(`${last.observation}\n`);
         process.stdout.write(
           `\n[episode over: ${rec.termination.reason}; return ${rec.totals.return.toFixed(3)} in ${rec.totals.steps} steps]\n`,
         );
