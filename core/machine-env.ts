@@ -73,6 +73,11 @@ export interface EnvDefinition<TScenario = Json, TContext extends BaseContext = 
   defaultKwargs: Record<string, Json>;
   /** Draw a scenario from the env's data with the scenario stream. */
   sampleScenario(rng: Rng, kwargs: Record<string, Json>): TScenario;
+  /**
+   * Checks beyond the JSON Schema (cross-field rules); throws a `ConfigError` naming the problem.
+   * Runs on every reset, before the episode starts, so `createMachine` need not read the scenario.
+   */
+  checkScenario?(scenario: TScenario, kwargs: Record<string, Json>): void;
   /** Simulator factories by kind; 'scripted' is required and the default. */
   simulators: Record<string, SimulatorFactory<TScenario>>;
   createMachine(deps: MachineDeps<TScenario>): AnyStateMachine;
@@ -208,6 +213,7 @@ export class MachineEnv<TScenario = Json, TContext extends BaseContext = BaseCon
     } else {
       scenario = this.definition.sampleScenario(Rng.fromSeed(deriveSeed(seed, 'scenario')), this.kwargs);
     }
+    this.definition.checkScenario?.(scenario, this.kwargs);
     const simRng = Rng.fromSeed(deriveSeed(seed, 'simulator'));
     const envRng = Rng.fromSeed(deriveSeed(seed, 'env'));
     await this.startEpisode({ seed, scenario, envRng, simRng });

@@ -146,8 +146,8 @@ export const definition = defineEnv<SocialScenario, SocialContext>({
     scripted: (ctx) => new ScriptedTable(ctx as SimulatorContext<SocialScenario>),
     llm: (ctx) => new LlmTable(ctx as SimulatorContext<SocialScenario>),
   },
+  checkScenario: (scenario) => checkScenario(scenario),
   createMachine: (deps) => {
-    checkScenario(deps.scenario);
     const rules = rulesFromKwargs(deps.kwargs);
     const params = npcParams(deps.kwargs);
     const mode = surveyMode(deps.kwargs);
