@@ -1,5 +1,5 @@
 import { createInterface, type Interface } from 'node:readline';
-import type { Observation, StepInfo } from '../core/types.js';
+import type { Observation, } from '../core/types.js';
 import type { Agent } from './types.js';
 
 /** Thrown when the person ends input (Ctrl-D); the CLI ends the episode cleanly. */
@@ -51,15 +51,16 @@ export class HumanAgent implements Agent {
     });
   }
 
-  async act(obs: Observation, info: StepInfo): Promise<string> {
+  async act(obs: Observation, reward = 0): Promise<string> {
     this.ensure();
     if (!this.shownInstructions) {
       this.output.write(`\n${obs.instructions}\n\n`);
       this.shownInstructions = true;
     }
     if (obs.newText) this.output.write(`${obs.newText}\n`);
-    if (info.invalidAction) this.output.write(`(invalid: ${info.invalidAction.reason})\n`);
-    if (info.legalActions?.length) this.output.write(`[legal: ${info.legalActions.join(' | ')}]\n`);
+    if (reward !== 0) this.output.write(`(reward ${reward > 0 ? '+' : ''}${Number(reward.toFixed(4))})\n`);
+    if (obs.invalidAction) this.output.write(`(invalid: ${obs.invalidAction.reason})\n`);
+    if (obs.legalActions?.length) this.output.write(`[legal: ${obs.legalActions.join(' | ')}]\n`);
     this.output.write('> ');
     const next = this.lines.shift();
     if (next !== undefined) return next;

@@ -14,7 +14,7 @@
  */
 import { ConfigError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
-import { addUsage, emptyUsage, type Observation, type StepInfo, type Usage } from '../core/types.js';
+import { addUsage, emptyUsage, type Observation, type Usage } from '../core/types.js';
 import { usageOfError } from '../simulators/llm-client.js';
 import { LlmError } from '../simulators/llm-errors.js';
 import type { ChatMessage, LlmProvider } from '../simulators/types.js';
@@ -49,10 +49,10 @@ export class LlmAgent implements Agent {
     this.rng = Rng.fromSeed(ctx.seed);
   }
 
-  async act(obs: Observation, info: StepInfo): Promise<string> {
+  async act(obs: Observation): Promise<string> {
     if (!this.llm) throw new LlmError('llm_not_configured', '--agent llm needs an agent LLM endpoint');
-    const verbs = grammarVerbs(info);
-    const messages = buildAgentMessages(obs, info);
+    const verbs = grammarVerbs(obs);
+    const messages = buildAgentMessages(obs);
     try {
       const r = await this.llm.complete({
         messages,
@@ -76,15 +76,15 @@ export class LlmAgent implements Agent {
   }
 }
 
-export function buildAgentMessages(obs: Observation, info: StepInfo): ChatMessage[] {
+export function buildAgentMessages(obs: Observation): ChatMessage[] {
   const messages: ChatMessage[] = [{ role: 'system', content: `${obs.instructions}\n\n${REPLY_RULE}` }];
   for (const t of obs.transcript) {
     if (t.role === 'agent') messages.push({ role: 'assistant', content: t.text });
     else messages.push({ role: 'user', content: `[${t.role}] ${t.text}` });
   }
   const notes: string[] = [];
-  if (info.invalidAction) notes.push(`[system] ${obs.newText}`);
-  if (info.legalActions?.length) notes.push(`Legal actions now: ${info.legalActions.join(' | ')}`);
+  if (obs.invalidAction) notes.push(`[system] ${obs.newText}`);
+  if (obs.legalActions?.length) notes.push(`Legal actions now: ${obs.legalActions.join(' | ')}`);
   if (notes.length > 0 || messages.length === 1) {
     notes.push(messages.length === 1 ? 'Your first action?' : 'Your next action?');
     messages.push({ role: 'user', content: notes.join('\n') });
@@ -104,9 +104,9 @@ function mergeConsecutive(messages: ChatMessage[]): ChatMessage[] {
 }
 
 /** Leading upper-case words of the legal/sample actions: the grammar's verbs (ASK, GUESS, SAY ...). */
-export function grammarVerbs(info: StepInfo): string[] {
+export function grammarVerbs(obs: Pick<Observation, 'legalActions' | 'sampleActions'>): string[] {
   const verbs = new Set<string>();
-  for (const a of [...(info.legalActions ?? []), ...(info.sampleActions ?? [])]) {
+  for (const a of [...(obs.legalActions ?? []), ...(obs.sampleActions ?? [])]) {
     const m = /^\s*([A-Z][A-Z_]+)\b/.exec(a);
     if (m) verbs.add(m[1] as string);
   }

@@ -1,9 +1,9 @@
 import { Rng } from '../core/rng.js';
-import type { Observation, StepInfo } from '../core/types.js';
+import type { Observation } from '../core/types.js';
 import type { Agent, AgentEpisodeContext } from './types.js';
 
 /**
- * Uniform over `info.legalActions` when the env lists them, else over the env's `sampleActions`
+ * Uniform over the observation's `legalActions` when the env lists them, else over the env's `sampleActions`
  * (example utterances), using the agent's own seeded stream. Envs with richer action spaces
  * register their own `random` agent.
  */
@@ -15,8 +15,8 @@ export class RandomAgent implements Agent {
     this.rng = Rng.fromSeed(ctx.seed);
   }
 
-  act(_obs: Observation, info: StepInfo): string {
-    const pool = info.legalActions?.length ? info.legalActions : info.sampleActions;
+  act(obs: Observation): string {
+    const pool = obs.legalActions?.length ? obs.legalActions : obs.sampleActions;
     if (!pool || pool.length === 0) return '';
     return this.rng.pick(pool);
   }

@@ -1,4 +1,4 @@
-import type { Observation, StepInfo } from '../core/types.js';
+import type { Observation } from '../core/types.js';
 import type { Agent } from './types.js';
 
 /** Thrown when a replay runs out of recorded actions before the episode ends. */
@@ -32,7 +32,7 @@ export class ReplayAgent implements Agent {
     return this.i >= this.actions.length;
   }
 
-  act(_obs: Observation, _info: StepInfo): string {
+  act(_obs: Observation): string {
     const a = this.actions[this.i];
     this.i += 1;
     if (a !== undefined) return a;

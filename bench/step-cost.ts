@@ -107,11 +107,12 @@ async function runEpisode(env: Env, agent: Agent, envId: string, seed: number, s
   }
   await agent.reset?.({ envId, seed });
   let observation: Observation = r0.observation;
-  let info: StepInfo = r0.info;
+  const info: StepInfo = r0.info;
+  let reward = 0;
   let steps = 0;
   let ended = Boolean(info.error);
   while (!ended && steps < MAX_STEPS_PER_EPISODE) {
-    const action = await agent.act(observation, info);
+    const action = await agent.act(observation, reward);
     c0 = cpuMicros();
     t0 = process.hrtime.bigint();
     const r = await env.step(action);
@@ -124,7 +125,7 @@ async function runEpisode(env: Env, agent: Agent, envId: string, seed: number, s
     }
     steps += 1;
     observation = r.observation;
-    info = r.info;
+    reward = r.reward;
     ended = r.terminated || r.truncated;
   }
   if (samples) samples.episodes += 1;

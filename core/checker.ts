@@ -9,12 +9,14 @@
  * - snapshot/restore at a random turn (through JSON) reproduces the rest of the episode;
  * - junk actions never throw; an action flagged invalid leaves the hidden state unchanged; empty and
  *   whitespace actions are always flagged;
+ * - what the agent is given holds nothing hidden: observations carry only the keys a player sees
+ *   (`OBSERVATION_KEYS`), and none of the episode's `secrets()` appear in them before the episode ends;
  * - a bad scenario is rejected with a message naming the field;
  * - `step` before `reset` is an error; `close` twice is fine; `render` returns text.
  */
 import { isDeepStrictEqual } from 'node:util';
 import { Rng } from './rng.js';
-import type { Env, Json, Observation, StepInfo, StepResult } from './types.js';
+import { type Env, type Json, OBSERVATION_KEYS, type Observation, type StepInfo, type StepResult } from './types.js';
 
 export interface CheckOptions {
   /** Seeds used for the episodes the checker plays. */
@@ -22,7 +24,7 @@ export interface CheckOptions {
   /** Longest episode prefix the checker plays per seed. */
   maxSteps?: number;
   /** Picks the checker's actions; defaults to legal or sample actions drawn with a seeded stream. */
-  policy?: (obs: Observation, info: StepInfo, rng: Rng) => string;
+  policy?: (obs: Observation, rng: Rng) => string;
 }
 
 export interface CheckReport {
@@ -46,9 +48,9 @@ export const JUNK_ACTIONS: readonly string[] = [
 /** Actions that no env may accept as meaningful. */
 const ALWAYS_INVALID = new Set(['', '   \n\t  ']);
 
-export function defaultPolicy(_obs: Observation, info: StepInfo, rng: Rng): string {
-  if (info.legalActions?.length) return rng.pick(info.legalActions);
-  if (info.sampleActions?.length) return rng.pick(info.sampleActions);
+export function defaultPolicy(obs: Observation, rng: Rng): string {
+  if (obs.legalActions?.length) return rng.pick(obs.legalActions);
+  if (obs.sampleActions?.length) return rng.pick(obs.sampleActions);
   return 'hello';
 }
 
@@ -74,15 +76,13 @@ async function play(env: Env, seed: number, maxSteps: number, policy: CheckOptio
   const actions: string[] = [];
   const steps: StepResult[] = [];
   let obs = reset.observation;
-  let info = reset.info;
   for (let i = 0; i < maxSteps; i++) {
-    const a = (policy ?? defaultPolicy)(obs, info, rng);
+    const a = (policy ?? defaultPolicy)(obs, rng);
     actions.push(a);
     const r = await env.step(a);
     steps.push(normalize(r));
     if (r.terminated || r.truncated) break;
     obs = r.observation;
-    info = r.info;
   }
   return { reset: normalize(reset), actions, steps };
 }
@@ -198,13 +198,41 @@ export async function checkEnv(makeEnv: () => Env, opts: CheckOptions = {}): Pro
         const after = coreSnapshot(env);
         const d = firstDifference(before, after);
         if (d) fail(`junk action ${JSON.stringify(junk.slice(0, 30))}: flagged invalid but state changed at ${d}`);
-        if (typeof r.info.invalidAction.reason !== 'string' || !r.observation.newText) {
-          fail('invalid action: needs a reason and feedback text in the observation');
+        if (typeof r.info.invalidAction.reason !== 'string' || !r.observation.newText || !r.observation.invalidAction) {
+          fail('invalid action: needs a reason and feedback in the observation (newText and invalidAction)');
         }
       }
       if (r.terminated || r.truncated) await env.reset({ seed: seeds[0] ?? 1 });
     }
     await env.close();
+  });
+
+  await attempt('agent sees nothing hidden', async () => {
+    for (const seed of seeds) {
+      const env = makeEnv();
+      const reset = await env.reset({ seed });
+      const secrets = env.secrets?.() ?? [];
+      const rng = Rng.fromSeed(seed ^ 0x2545f491);
+      const inspect = (o: Observation, when: string, ended: boolean) => {
+        const extra = Object.keys(o).filter((k) => !OBSERVATION_KEYS.includes(k));
+        if (extra.length) fail(`hidden state (seed ${seed}, ${when}): observation carries ${extra.join(', ')}`);
+        if (ended) return; // an episode may reveal its outcome once it is over
+        const text = JSON.stringify(o).toLowerCase();
+        for (const s of secrets) {
+          if (text.includes(s.toLowerCase())) fail(`hidden state (seed ${seed}, ${when}): observation contains the secret ${JSON.stringify(s.slice(0, 60))}`);
+        }
+      };
+      inspect(reset.observation, 'reset', false);
+      let obs = reset.observation;
+      for (let i = 0; i < maxSteps; i++) {
+        const r = await env.step((opts.policy ?? defaultPolicy)(obs, rng));
+        const ended = r.terminated || r.truncated;
+        inspect(r.observation, `step ${i + 1}`, ended);
+        if (ended) break;
+        obs = r.observation;
+      }
+      await env.close();
+    }
   });
 
   await attempt('bad scenario', async () => {

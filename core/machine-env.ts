@@ -85,8 +85,21 @@ export interface EnvDefinition<TScenario = Json, TContext extends BaseContext = 
   observe(context: TContext, kwargs: Record<string, Json>): AgentView;
   /** Turn an action string into a machine event, or say why it can't be applied. Never throws. */
   parseAction(action: string, context: TContext, kwargs: Record<string, Json>): ParsedAction;
-  /** Extra info fields for analysis (hidden intent, success ...). Not for the policy. */
+  /** Extra info fields for analysis (hidden intent, success ...). Never shown to the agent. */
   info?(context: TContext, kwargs: Record<string, Json>): Record<string, Json>;
+  /**
+   * Reward components that are functions of hidden state (a survey scored against the true
+   * imposter, a belief the agent can't see): they accrue per step in `info.deferredRewardComponents`
+   * and are paid, summed, on the episode's last step, so that reading rewards reveals nothing hidden
+   * before the episode ends.
+   */
+  deferredRewards?: readonly string[];
+  /**
+   * Strings that must never appear in what the agent is given while the episode runs (scenario ids,
+   * a hidden facet's text, the imposter's role label ...). `checkEnv` plays episodes and fails if one
+   * shows up in an observation before the episode ended.
+   */
+  secrets?(scenario: TScenario, kwargs: Record<string, Json>): string[];
   /** Full readable transcript, hidden parts included. Defaults to the agent's transcript. */
   render?(context: TContext, kwargs: Record<string, Json>): string;
 }
@@ -134,6 +147,8 @@ interface Episode<TScenario> {
   error?: EpisodeError;
   done: boolean;
   lastTotals: Record<string, number>;
+  /** Deferred components accrued and not yet paid. */
+  owed: Record<string, number>;
   /** Set while `settle` waits for the machine. */
   waiter?: (snapshot: AnyMachineSnapshot | undefined) => void;
 }
@@ -220,10 +235,10 @@ export class MachineEnv<TScenario = Json, TContext extends BaseContext = BaseCon
     const settled = await this.settle();
     const ep = this.requireEpisode();
     const view = this.view();
-    const info = this.makeInfo(view, settled);
+    const info = this.makeInfo(settled);
     info.seed = seed;
     ep.lastTotals = { ...this.context().rewardTotals };
-    return { observation: this.observation(view), info };
+    return { observation: this.observation(view, info), info };
   }
 
   async step(action: string): Promise<StepResult> {
@@ -245,21 +260,50 @@ export class MachineEnv<TScenario = Json, TContext extends BaseContext = BaseCon
     ep.actor.send(parsed.event);
     const settled = await this.settle();
     const view = this.view();
-    const info = this.makeInfo(view, settled);
+    const info = this.makeInfo(settled);
     const totals = this.context().rewardTotals;
     const components: Record<string, number> = {};
-    let reward = 0;
+    const deferred: Record<string, number> = {};
+    const deferredKeys = this.definition.deferredRewards;
     for (const [k, v] of Object.entries(totals)) {
       // Rounded so that cumulative float sums do not leak 1e-17 noise into per-step rewards.
-      const d = Math.round((v - (ep.lastTotals[k] ?? 0)) * 1e12) / 1e12;
-      if (d !== 0) {
+      const d = roundReward(v - (ep.lastTotals[k] ?? 0));
+      if (d === 0) continue;
+      if (deferredKeys?.includes(k)) {
+        deferred[k] = d;
+        ep.owed[k] = roundReward((ep.owed[k] ?? 0) + d);
+      } else {
         components[k] = d;
-        reward += d;
       }
     }
     ep.lastTotals = { ...totals };
+    if (ep.done) Object.assign(components, this.takeOwed(components));
+    if (Object.keys(deferred).length > 0) info.deferredRewardComponents = deferred;
     info.rewardComponents = components;
-    return { observation: this.observation(view), reward, terminated: ep.done, truncated: false, info };
+    return { observation: this.observation(view, info), reward: sumRewards(components), terminated: ep.done, truncated: false, info };
+  }
+
+  secrets(): string[] {
+    const ep = this.episode;
+    return ep && this.definition.secrets ? this.definition.secrets(ep.scenario, this.kwargs).filter((x) => x.length > 0) : [];
+  }
+
+  flushDeferredRewards(): Record<string, number> {
+    const ep = this.episode;
+    return ep ? this.takeOwed({}) : {};
+  }
+
+  /** Owed deferred components merged into `into` (adding where a component is already there); clears them. */
+  private takeOwed(into: Record<string, number>): Record<string, number> {
+    const ep = this.requireEpisode();
+    const out = { ...into };
+    for (const [k, v] of Object.entries(ep.owed)) {
+      const total = roundReward((out[k] ?? 0) + v);
+      if (total !== 0) out[k] = total;
+      else delete out[k];
+    }
+    ep.owed = {};
+    return out;
   }
 
   render(): string {
@@ -299,6 +343,7 @@ export class MachineEnv<TScenario = Json, TContext extends BaseContext = BaseCon
       simState: ep.simulator.getState(),
       seen: ep.seen,
       lastTotals: ep.lastTotals,
+      owed: ep.owed,
       done: ep.done,
       error: ep.error ?? null,
       usage: ep.usage,
@@ -324,6 +369,7 @@ export class MachineEnv<TScenario = Json, TContext extends BaseContext = BaseCon
     const ep = this.requireEpisode();
     ep.seen = s.seen;
     ep.lastTotals = s.lastTotals;
+    ep.owed = s.owed ?? {};
     ep.done = s.done;
     ep.error = s.error ?? undefined;
     ep.usage = s.usage;
@@ -375,6 +421,7 @@ export class MachineEnv<TScenario = Json, TContext extends BaseContext = BaseCon
       usage: emptyUsage(),
       done: false,
       lastTotals: {},
+      owed: {},
     };
     this.episode = ep;
     // One observer per episode rather than one per step: it hands snapshots to a waiting `settle`,
@@ -460,7 +507,8 @@ export class MachineEnv<TScenario = Json, TContext extends BaseContext = BaseCon
     return this.definition.observe(this.context(), this.kwargs);
   }
 
-  private observation(view: AgentView, override?: string): Observation {
+  /** What the agent is given: the view, and the agent-safe parts of this step (never `info` itself). */
+  private observation(view: AgentView, info: StepInfo, override?: string): Observation {
     const ep = this.requireEpisode();
     let newText = override;
     if (newText === undefined) {
@@ -473,15 +521,21 @@ export class MachineEnv<TScenario = Json, TContext extends BaseContext = BaseCon
           .join('\n');
       ep.seen = view.transcript.length;
     }
-    return { instructions: view.instructions, newText, transcript: view.transcript.map((t) => ({ ...t })) };
+    const obs: Observation = {
+      instructions: view.instructions,
+      newText,
+      transcript: view.transcript.map((t) => ({ role: t.role, text: t.text })),
+    };
+    if (view.legalActions && !ep.done) obs.legalActions = [...view.legalActions];
+    if (view.sampleActions && !ep.done) obs.sampleActions = [...view.sampleActions];
+    if (info.invalidAction) obs.invalidAction = { reason: info.invalidAction.reason };
+    return obs;
   }
 
-  private makeInfo(view: AgentView, settled: Settled): StepInfo {
+  private makeInfo(settled: Settled): StepInfo {
     const ep = this.requireEpisode();
     const ctx = this.context();
     const info: StepInfo = { rewardComponents: {}, ...(this.definition.info?.(ctx, this.kwargs) ?? {}) };
-    if (view.legalActions && !ep.done) info.legalActions = [...view.legalActions];
-    if (view.sampleActions && !ep.done) info.sampleActions = [...view.sampleActions];
     info.simulatorTurns = ep.pendingTurns.splice(0);
     if (settled.kind === 'error') {
       info.error = settled.error;
@@ -496,18 +550,28 @@ export class MachineEnv<TScenario = Json, TContext extends BaseContext = BaseCon
     const view = this.view();
     const penalty = Number(this.kwargs.invalidActionPenalty ?? 0);
     const hint = view.legalActions ? ` Legal actions: ${view.legalActions.join(' | ')}` : '';
-    const info = this.makeInfo(view, { kind: 'agent' });
+    const info = this.makeInfo({ kind: 'agent' });
     info.invalidAction = { reason };
     const reward = penalty ? -Math.abs(penalty) : 0;
     info.rewardComponents = penalty ? { invalidAction: reward } : {};
     return {
-      observation: this.observation(view, `Invalid action: ${reason}.${hint}`),
+      observation: this.observation(view, info, `Invalid action: ${reason}.${hint}`),
       reward,
       terminated: false,
       truncated: false,
       info,
     };
   }
+}
+
+function roundReward(x: number): number {
+  return Math.round(x * 1e12) / 1e12;
+}
+
+function sumRewards(components: Record<string, number>): number {
+  let r = 0;
+  for (const v of Object.values(components)) r += v;
+  return r;
 }
 
 /** Identity helper that types an env definition. */

@@ -33,7 +33,8 @@ export interface EpisodeRecord {
   env: { id: string; version: string; kwargs: Record<string, Json>; maxEpisodeSteps: number | null };
   seed: number;
   scenario: Json;
-  agent: { id: string; config: Json };
+  /** `privileged: true` marks an oracle's episode: it read the hidden scenario (never a leaderboard entry). */
+  agent: { id: string; config: Json; privileged?: true };
   simulator: SimulatorConfig;
   initialObservation: { instructions: string; text: string; info: Record<string, Json> };
   turns: RecordedTurn[];
@@ -119,7 +120,7 @@ export const episodeRecordSchema: JsonSchema = {
       type: 'object',
       required: ['id', 'config'],
       additionalProperties: false,
-      properties: { id: { type: 'string' }, config: {} },
+      properties: { id: { type: 'string' }, config: {}, privileged: { const: true } },
     },
     simulator: { type: 'object', required: ['kind'], properties: { kind: { type: 'string' } } },
     initialObservation: {
@@ -208,8 +209,6 @@ const INFO_KEYS_NOT_COPIED = new Set([
   'rewardComponents',
   'simulatorTurns',
   'invalidAction',
-  'legalActions',
-  'sampleActions',
   'episode',
   'seed',
 ]);
@@ -222,7 +221,7 @@ export function analysisInfo(info: StepInfo): Record<string, Json> {
 
 export interface RecordMeta {
   key: string;
-  agent: { id: string; config?: Json };
+  agent: { id: string; config?: Json; privileged?: true };
   source?: Json;
 }
 
@@ -264,7 +263,11 @@ export class RecordTrajectory extends Wrapper {
       },
       seed: r.info.seed ?? opts?.seed ?? 0,
       scenario: structuredClone(this.env.scenario()),
-      agent: { id: this.meta.agent.id, config: this.meta.agent.config ?? null },
+      agent: {
+        id: this.meta.agent.id,
+        config: this.meta.agent.config ?? null,
+        ...(this.meta.agent.privileged ? { privileged: true as const } : {}),
+      },
       simulator: structuredClone(this.simulatorConfig),
       initialObservation: {
         instructions: r.observation.instructions,

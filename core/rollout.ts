@@ -25,14 +25,24 @@ export async function runEpisode(req: EpisodeRequest): Promise<EpisodeRecord> {
   let record: EpisodeRecord | undefined;
   const env = new RecordTrajectory(
     req.env,
-    { key: req.key, agent: { id: req.agent.id, config: req.agent.config ?? null }, source: req.source },
+    {
+      key: req.key,
+      agent: { id: req.agent.id, config: req.agent.config ?? null, ...(req.agent.privileged ? { privileged: true } : {}) },
+      source: req.source,
+    },
     (r) => {
       record = r;
     },
   );
   const options = req.scenario !== undefined ? { scenario: req.scenario } : undefined;
-  let { observation, info } = await env.reset({ seed: req.seed, options });
-  await req.agent.reset?.({ envId: req.env.spec.id, seed: deriveSeed(req.seed, 'agent') });
+  let { observation } = await env.reset({ seed: req.seed, options });
+  let reward = 0;
+  await req.agent.reset?.({
+    envId: req.env.spec.id,
+    seed: deriveSeed(req.seed, 'agent'),
+    // The one door to hidden state, opened only for an agent that declares itself an oracle.
+    ...(req.agent.privileged ? { privileged: { scenario: structuredClone(req.env.scenario()) } } : {}),
+  });
   const cap = req.maxSteps ?? 10_000;
   let steps = 0;
   while (!record) {
@@ -42,7 +52,8 @@ export async function runEpisode(req: EpisodeRequest): Promise<EpisodeRecord> {
     }
     let action: string;
     try {
-      action = await req.agent.act(observation, info);
+      // Only what a player sees: the observation and the step's reward, never `info`.
+      action = await req.agent.act(observation, reward);
       env.addAgentUsage(req.agent.takeUsage?.());
     } catch (err) {
       env.addAgentUsage(req.agent.takeUsage?.());
@@ -56,7 +67,7 @@ export async function runEpisode(req: EpisodeRequest): Promise<EpisodeRecord> {
     const r = await env.step(action);
     steps += 1;
     observation = r.observation;
-    info = r.info;
+    reward = r.reward;
   }
   if (!record) throw new Error('episode ended without a record');
   return record;

@@ -3,8 +3,22 @@
  *
  * An episode is a conversation between the *agent* (the policy being trained or evaluated) and the
  * *user* (a simulator, scripted or LLM). The agent's actions are strings in an env-documented
- * grammar. Everything the agent may see arrives in the `Observation`; everything else it may use for
- * analysis or shaping (never for acting) arrives in `info`.
+ * grammar.
+ *
+ * What the agent may see is split from what it may not, by type:
+ *
+ * - The `Observation` is everything a player sees: the instructions, the transcript, the legal or
+ *   sample actions and the feedback on an invalid action. With the step's `reward` it is all an
+ *   `Agent` is ever given (`agent.act(observation, reward)`), all `play` prints, and all the env
+ *   server sends.
+ * - `info` (`StepInfo`) is the *analysis* channel, as in Gymnasium: hidden intent, beliefs, success,
+ *   reward components, simulator turns. Rollouts record it; nothing hands it to a policy. An env may
+ *   put anything there, hidden state included, precisely because it never reaches the agent.
+ *
+ * A reward is itself an observation an agent can read. Shaping components that are a function of
+ * hidden state (a survey scored against the true imposter) are therefore declared `deferred` by the
+ * env: their per-step values stay in `info.rewardComponents` for analysis but are paid, summed, on the
+ * step that ends the episode (see `EnvDefinition.deferredRewards`).
  */
 import type { JsonSchema } from './schema.js';
 
@@ -18,6 +32,7 @@ export interface TranscriptEntry {
   text: string;
 }
 
+/** What a player sees. The only thing, besides the reward, that reaches an agent. */
 export interface Observation {
   /** The agent's episode instructions: its role, goal and action grammar. Constant within an episode. */
   instructions: string;
@@ -25,19 +40,39 @@ export interface Observation {
   newText: string;
   /** The full role-tagged transcript visible to the agent. */
   transcript: TranscriptEntry[];
+  /** The finite set of legal actions right now, when the env has one (absent once the episode ended). */
+  legalActions?: string[];
+  /** Example actions an uninformed policy may use when the action set is open text. */
+  sampleActions?: string[];
+  /** Present when the last action could not be applied: why (the hidden state is then unchanged). */
+  invalidAction?: InvalidAction;
 }
+
+/** The keys an `Observation` may have; anything else is a leak (checked by `checkEnv`). */
+export const OBSERVATION_KEYS: readonly string[] = [
+  'instructions',
+  'newText',
+  'transcript',
+  'legalActions',
+  'sampleActions',
+  'invalidAction',
+];
 
 export interface InvalidAction {
   reason: string;
 }
 
+/**
+ * The analysis channel of reset and step: recorded, never given to an agent (see the top of this file).
+ */
 export interface StepInfo {
-  /** The finite set of legal actions right now, when the env has one. */
-  legalActions?: string[];
-  /** Example actions an uninformed policy may use when the action set is open text. */
-  sampleActions?: string[];
-  /** Reward of this step broken into named components; they sum to `reward`. */
+  /** Reward of this step broken into named components; the paid ones sum to `reward`. */
   rewardComponents: Record<string, number>;
+  /**
+   * Per-step values of the env's deferred components (functions of hidden state): accrued on this
+   * step but paid only on the episode's last step, under `rewardComponents`. For analysis.
+   */
+  deferredRewardComponents?: Record<string, number>;
   /** Present when the action could not be applied; the hidden state is then unchanged. */
   invalidAction?: InvalidAction;
   /** Structured outputs of the simulator produced during this step, in order. */
@@ -115,6 +150,16 @@ export interface Env {
   scenario(): Json;
   /** Token usage of the simulator during the current episode. */
   usage(): Usage;
+  /**
+   * Pays out deferred reward components accrued but not yet paid, and forgets them. Called by
+   * `TimeLimit` when it truncates an episode, so deferred shaping is paid however the episode ends.
+   */
+  flushDeferredRewards?(): Record<string, number>;
+  /**
+   * Strings of the current episode that must not reach the agent before the episode ends (from the
+   * env definition's `secrets`). For conformance checks only.
+   */
+  secrets?(): string[];
 }
 
 export interface EnvSnapshot {

@@ -5,16 +5,17 @@
  * `restore` through the same wrapper stack continues exactly.
  */
 import type { JsonSchema } from './schema.js';
-import type {
-  Env,
-  EnvSnapshot,
-  EnvSpec,
-  Json,
-  ResetOptions,
-  ResetResult,
-  SimulatorConfig,
-  StepResult,
-  Usage,
+import {
+  OBSERVATION_KEYS,
+  type Env,
+  type EnvSnapshot,
+  type EnvSpec,
+  type Json,
+  type ResetOptions,
+  type ResetResult,
+  type SimulatorConfig,
+  type StepResult,
+  type Usage,
 } from './types.js';
 import { ProtocolError } from './machine-env.js';
 
@@ -54,6 +55,12 @@ export abstract class Wrapper implements Env {
   usage(): Usage {
     return this.env.usage();
   }
+  flushDeferredRewards(): Record<string, number> {
+    return this.env.flushDeferredRewards?.() ?? {};
+  }
+  secrets(): string[] {
+    return this.env.secrets?.() ?? [];
+  }
   /** The innermost env. */
   get unwrapped(): Env {
     let e: Env = this.env;
@@ -91,6 +98,12 @@ export class TimeLimit extends Wrapper {
     if (this.elapsed >= this.maxEpisodeSteps && !r.terminated) {
       r.truncated = true;
       r.info.terminationReason = 'time_limit';
+      // Deferred shaping is paid on the last step however the episode ends.
+      const owed = this.env.flushDeferredRewards?.() ?? {};
+      for (const [k, v] of Object.entries(owed)) {
+        r.info.rewardComponents[k] = (r.info.rewardComponents[k] ?? 0) + v;
+        r.reward += v;
+      }
     }
     return r;
   }
@@ -154,6 +167,16 @@ function assertObservation(o: Json, where: string): void {
   if (!o || typeof o.instructions !== 'string' || typeof o.newText !== 'string' || !Array.isArray(o.transcript)) {
     throw new ProtocolError(`${where}: observation must have instructions, newText and transcript`);
   }
+  for (const k of Object.keys(o)) {
+    if (!OBSERVATION_KEYS.includes(k)) {
+      throw new ProtocolError(`${where}: observation has '${k}', which is not part of what an agent may see`);
+    }
+  }
+  for (const k of ['legalActions', 'sampleActions']) {
+    if (o[k] !== undefined && !(Array.isArray(o[k]) && o[k].every((a: Json) => typeof a === 'string'))) {
+      throw new ProtocolError(`${where}: observation.${k} must be an array of strings`);
+    }
+  }
   for (const t of o.transcript) {
     if (typeof t?.role !== 'string' || typeof t?.text !== 'string') {
       throw new ProtocolError(`${where}: transcript entries must be {role, text} strings`);
@@ -164,9 +187,6 @@ function assertObservation(o: Json, where: string): void {
 function assertInfo(info: Json, where: string): void {
   if (!info || typeof info !== 'object' || typeof info.rewardComponents !== 'object') {
     throw new ProtocolError(`${where}: info must be an object with rewardComponents`);
-  }
-  if (info.legalActions !== undefined && !Array.isArray(info.legalActions)) {
-    throw new ProtocolError(`${where}: info.legalActions must be an array`);
   }
 }
 

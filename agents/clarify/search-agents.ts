@@ -13,7 +13,7 @@
  *   probability one half.
  */
 import { Rng } from '../../core/rng.js';
-import type { Observation, StepInfo, TranscriptEntry } from '../../core/types.js';
+import type { Observation, TranscriptEntry } from '../../core/types.js';
 import { loadClariq } from '../../envs/clarify-common/clariq-data.js';
 import {
   Bm25Stats,
@@ -171,7 +171,7 @@ export class ClariqSearchRandom implements Agent {
     this.rng = Rng.fromSeed(ctx.seed);
   }
 
-  act(obs: Observation, _info: StepInfo): string {
+  act(obs: Observation): string {
     const request = obs.transcript.find((t) => t.role === 'user')?.text ?? 'information';
     const asked = questionAnswerPairs(obs.transcript).length;
     if (asked >= maxQuestionsOf(obs.instructions) || this.rng.bool(0.5)) return `ANSWER ${request.slice(0, 300)}`;

@@ -15,7 +15,7 @@
  */
 import { Rng } from '../../core/rng.js';
 import type { JsonSchema } from '../../core/schema.js';
-import type { Observation, StepInfo, TranscriptEntry } from '../../core/types.js';
+import type { Observation, TranscriptEntry } from '../../core/types.js';
 import type { SlotValueJson } from '../../envs/clarify-common/types.js';
 import { type DomainDef, DomainIndex, normalize, phraseFor, type SlotDef } from '../../envs/clarify-task/domains.js';
 import type { Agent, AgentEpisodeContext } from '../types.js';
@@ -171,7 +171,7 @@ export class TaskRandom implements Agent {
     this.rng = Rng.fromSeed(ctx.seed);
   }
 
-  act(obs: Observation, _info: StepInfo): string {
+  act(obs: Observation): string {
     const dom = domainFromInstructions(obs.instructions);
     if (!dom) return 'SUBMIT {}';
     const asked = obs.transcript.filter((t) => t.role === 'agent').length;

@@ -4,7 +4,7 @@
  * that belief, asks the commander where things are when it does not know (`say where is the X?`),
  * and explores places it has not looked into otherwise. It never reads hidden state.
  */
-import type { Observation, StepInfo } from '../../core/types.js';
+import type { Observation, } from '../../core/types.js';
 import { planExplore, planNext } from '../../envs/embodied/planner.js';
 import type { Agent } from '../types.js';
 import { Belief } from './belief.js';
@@ -24,7 +24,7 @@ export class EmbodiedExpert implements Agent {
     this.repeats = 0;
   }
 
-  act(obs: Observation, _info: StepInfo): string {
+  act(obs: Observation): string {
     const b = this.belief;
     b.update(obs.instructions, obs.transcript);
     const action = this.choose();

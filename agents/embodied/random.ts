@@ -4,7 +4,7 @@
  * actions look valid but are not goal-directed. Seeded by the episode's agent seed.
  */
 import { Rng } from '../../core/rng.js';
-import type { Observation, StepInfo } from '../../core/types.js';
+import type { Observation, } from '../../core/types.js';
 import { OBJECT_KIND } from '../../envs/embodied/catalog.js';
 import type { Agent, AgentEpisodeContext } from '../types.js';
 import { parseHouse } from './belief.js';
@@ -25,7 +25,7 @@ export class EmbodiedRandom implements Agent {
     this.consumed = 0;
   }
 
-  act(obs: Observation, _info: StepInfo): string {
+  act(obs: Observation): string {
     if (!this.places.length) this.places = parseHouse(obs.instructions).map((r) => r.id);
     for (; this.consumed < obs.transcript.length; this.consumed++) {
       const t = obs.transcript[this.consumed]!;

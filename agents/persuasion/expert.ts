@@ -8,7 +8,7 @@
  * procedure, impact, other causes), the next message answers it. It closes early once the persuadee
  * names an amount, and otherwise on its last allowed message.
  */
-import type { Observation, StepInfo, TranscriptEntry } from '../../core/types.js';
+import type { Observation, TranscriptEntry } from '../../core/types.js';
 import { type Concern, concernsAddressed, concernsVoiced } from '../../simulators/persuasion/concerns.js';
 import { parseAmount, tagPersuadeeText } from '../../simulators/persuasion/turn.js';
 import type { Agent } from '../types.js';
@@ -51,7 +51,7 @@ const MORE =
 export class ExpertPersuader implements Agent {
   readonly id = 'expert';
 
-  act(obs: Observation, _info: StepInfo): string {
+  act(obs: Observation): string {
     const transcript = obs.transcript;
     const mine = transcript.filter((t) => t.role === 'agent').map((t) => t.text);
     const turn = mine.length + 1;

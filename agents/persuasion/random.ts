@@ -4,7 +4,7 @@
  * with probability 0.15 per turn. Reads nothing but the turn count of its own observation.
  */
 import { Rng } from '../../core/rng.js';
-import type { Observation, StepInfo } from '../../core/types.js';
+import type { Observation, } from '../../core/types.js';
 import type { Agent, AgentEpisodeContext } from '../types.js';
 
 export const STRATEGY_TEMPLATES: Record<string, string[]> = {
@@ -51,7 +51,7 @@ export class RandomPersuader implements Agent {
     this.sent = 0;
   }
 
-  act(_obs: Observation, _info: StepInfo): string {
+  act(_obs: Observation): string {
     this.sent += 1;
     const strategy = this.rng.pick(Object.keys(STRATEGY_TEMPLATES));
     const text = this.rng.pick(STRATEGY_TEMPLATES[strategy] as string[]);

@@ -9,7 +9,7 @@
  *   alibi in a room it really visited away from its kills, deflects and bandwagons.
  */
 import { deriveSeed, Rng } from '../../core/rng.js';
-import type { Observation, StepInfo } from '../../core/types.js';
+import type { Observation, } from '../../core/types.js';
 import { DEFAULT_MIND_PARAMS, type MindParams, type MindState, act, newMind, observe, speak, survey, vote } from '../../simulators/social-deduction/mind.js';
 import type { Agent, AgentEpisodeContext } from '../types.js';
 import { readEntry, readInstructions, readOpenTasks, type SeatFacts } from './read.js';
@@ -61,11 +61,11 @@ export class SocialExpert implements Agent {
     if (tasks) this.openTasks = tasks;
   }
 
-  act(obs: Observation, info: StepInfo): string {
+  act(obs: Observation): string {
     this.sync(obs);
     const f = this.facts;
     const m = this.mind;
-    const legal = info.legalActions ?? [];
+    const legal = obs.legalActions ?? [];
     if (!f || !m) return legal[0] ?? 'wait';
     if (legal.some((a) => a.startsWith('SURVEY '))) {
       const cands = legal.filter((a) => a !== 'SURVEY uniform').map((a) => a.slice(7));

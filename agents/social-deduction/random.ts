@@ -4,7 +4,7 @@
  * named in its observation (so its talk parses as claims, just uninformed ones).
  */
 import { deriveSeed, Rng } from '../../core/rng.js';
-import type { Observation, StepInfo } from '../../core/types.js';
+import type { Observation, } from '../../core/types.js';
 import type { Agent, AgentEpisodeContext } from '../types.js';
 import { readInstructions } from './read.js';
 
@@ -26,8 +26,8 @@ export class SocialRandom implements Agent {
     this.rng = Rng.fromSeed(deriveSeed(ctx.seed, 'social-random'));
   }
 
-  act(obs: Observation, info: StepInfo): string {
-    const legal = info.legalActions ?? [];
+  act(obs: Observation): string {
+    const legal = obs.legalActions ?? [];
     if (legal.length) return this.rng.pick(legal);
     const facts = readInstructions(obs.instructions);
     const players = (facts?.setup.players ?? ['Red']).filter((p) => p !== facts?.self);

@@ -13,7 +13,8 @@ export function register(program: Command): void {
     .option('--seed <n>', 'episode seed', nonNegativeInt('--seed'), 0)
     .option('--sim <kind>', 'user simulator', 'scripted')
     .option('--out <file>', 'append the episode record to this JSONL file')
-    .action(async (envId: string, opts: LlmCliOptions & { seed: number; sim: string; out?: string }) => {
+    .option('--reveal', "after the episode ends, print the env's full render, hidden scenario included")
+    .action(async (envId: string, opts: LlmCliOptions & { seed: number; sim: string; out?: string; reveal?: boolean }) => {
       getRegistration(envId);
       const llm = opts.sim === 'llm' ? await setupLlm(opts, { sim: true, agent: false }) : undefined;
       const env = make(envId, { simulator: llm?.simulator ?? { kind: opts.sim }, llm: llm?.sim });
@@ -27,7 +28,9 @@ export function register(program: Command): void {
         process.stdout.write(
           `\n[episode over: ${rec.termination.reason}; return ${rec.totals.return.toFixed(3)} in ${rec.totals.steps} steps]\n`,
         );
-        process.stdout.write(`${env.render()}\n`);
+        // A player sees the observations and rewards only; the hidden scenario is shown on request,
+        // once the episode is over.
+        if (opts.reveal) process.stdout.write(`\n${env.render()}\n`);
         if (opts.out) {
           const w = JsonlWriter.open(opts.out, { append: true });
           w.write(rec);

@@ -18,7 +18,7 @@ import { JsonlWriter } from '../../core/jsonl.js';
 import type { EpisodeRecord } from '../../core/record.js';
 import { getRegistration, make } from '../../core/registry.js';
 import { runEpisode } from '../../core/rollout.js';
-import type { Env, Observation, SimulatorConfig, StepInfo } from '../../core/types.js';
+import type { Env, Observation, SimulatorConfig, } from '../../core/types.js';
 import type { LlmProvider } from '../../simulators/types.js';
 import { assertReadable, emptyInputStats, type InputStats, readRecords } from '../records-io.js';
 import type { BranchProposal, DecisionPoint, HindsightController, HindsightProvenance } from './types.js';
@@ -54,12 +54,12 @@ class ScriptThenAgent implements Agent {
     this.i = 0;
     await this.then?.reset?.(ctx);
   }
-  act(obs: Observation, info: StepInfo): string | Promise<string> {
+  act(obs: Observation, reward: number): string | Promise<string> {
     const a = this.script[this.i];
     this.i += 1;
     if (a !== undefined) return a;
     if (!this.then) throw new ReplayExhausted(this.script.length);
-    return this.then.act(obs, info);
+    return this.then.act(obs, reward);
   }
   takeUsage() {
     return this.then?.takeUsage?.();
@@ -131,11 +131,13 @@ export class HindsightEngine {
     const env = this.makeEnv(baseline, simulator);
     try {
       let { observation, info } = await env.reset({ seed: baseline.seed, options: { scenario: baseline.scenario } });
+      let reward = 0;
       for (const [t, turn] of baseline.turns.entries()) {
-        yield { turn: t, observation, info, action: turn.action };
+        yield { turn: t, observation, reward, info, action: turn.action };
         const r = await env.step(turn.action);
         if (r.terminated || r.truncated) return;
         observation = r.observation;
+        reward = r.reward;
         info = r.info;
       }
     } finally {

@@ -24,7 +24,10 @@ export interface BranchProposal {
 /** One decision point of a replayed record: what the agent saw before acting at turn t. */
 export interface DecisionPoint {
   turn: number;
+  /** What the agent saw before `action`: the observation and the reward of the step that produced it. */
   observation: Observation;
+  reward: number;
+  /** The env's analysis info at that point: for a controller's judgement, never for an agent's `act`. */
   info: StepInfo;
   action: string;
 }

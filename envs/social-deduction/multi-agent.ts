@@ -145,10 +145,10 @@ export class SocialDeductionGame {
     };
     const a = awaitingOf(g, p);
     const info: StepInfo = { rewardComponents: {}, player: p, role: roleOf(g, p), phase: g.phase, tick: g.tick };
-    if (a === 'speak') info.sampleActions = sampleSayings(g, p);
+    if (a === 'speak') observation.sampleActions = sampleSayings(g, p);
     else if (a) {
       const legal = legalFor(g, p, this.mode);
-      if (legal.length) info.legalActions = legal;
+      if (legal.length) observation.legalActions = legal;
     }
     return { observation, info };
   }
@@ -353,11 +353,13 @@ export async function runSelfPlay(opts: SelfPlayOptions): Promise<{ records: Epi
       game.noteInitial(p, v);
       if (invalidReason[p]) {
         v.info.invalidAction = { reason: invalidReason[p] as string };
+        v.observation.invalidAction = { reason: invalidReason[p] as string };
         v.observation.newText = `Invalid action: ${invalidReason[p]}.\n${v.observation.newText}`;
       }
       let action: string;
       try {
-        action = await agent.act(v.observation, v.info);
+        // Seats see their observation only; table games pay no per-decision reward.
+        action = await agent.act(v.observation, 0);
         game.addAgentUsage(p, agent.takeUsage?.());
       } catch (err) {
         const e = err as { name?: string; message?: string };

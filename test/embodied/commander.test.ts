@@ -60,17 +60,17 @@ describe('scripted commander', () => {
     const agent = createAgent('expert', { envId: 'Embodied-v0' });
     agent.reset?.({ envId: 'Embodied-v0', seed: 1 });
     let obs = reset.observation;
-    let info = reset.info;
+    let reward = 0;
     const acts: { action: string; act: string; progressed: boolean }[] = [];
     let prev = 0;
     for (let i = 0; i < 150; i++) {
-      const action = await agent.act(obs, info);
+      const action = await agent.act(obs, reward);
       const r = await env.step(action);
       const gc = (r.info.goalConditions as { satisfied: number }).satisfied;
       acts.push({ action, act: commanderTurn(r).act, progressed: gc > prev });
       prev = Math.max(prev, gc);
       obs = r.observation;
-      info = r.info;
+      reward = r.reward;
       if (r.terminated) break;
     }
     expect(acts.at(-1)?.act).toBe('FeedbackPositive');

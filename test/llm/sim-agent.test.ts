@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import '../../envs/index.js';
 import { buildAgentMessages, grammarVerbs, toAction } from '../../agents/llm.js';
 import { make } from '../../core/registry.js';
-import type { Observation, StepInfo } from '../../core/types.js';
+import type { Observation, } from '../../core/types.js';
 import { createLlmProvider } from '../../simulators/llm-client.js';
 import { type LoopbackServer, startLoopbackServer } from '../support/loopback-server.js';
 
@@ -106,8 +106,8 @@ describe('LLM agent mappings', () => {
   });
 
   it('reads the grammar verbs from legal and sample actions', () => {
-    const info: StepInfo = { rewardComponents: {}, sampleActions: ['ASK is it even?', 'GUESS 50'], legalActions: ['SAY hi'] };
-    expect(grammarVerbs(info).sort()).toEqual(['ASK', 'GUESS', 'SAY']);
+    const obs = { sampleActions: ['ASK is it even?', 'GUESS 50'], legalActions: ['SAY hi'] };
+    expect(grammarVerbs(obs).sort()).toEqual(['ASK', 'GUESS', 'SAY']);
   });
 
   it('builds chat messages: own lines as assistant, others role-tagged, feedback and legal actions last', () => {
@@ -119,9 +119,10 @@ describe('LLM agent mappings', () => {
         { role: 'agent', text: 'is it 4?' },
         { role: 'user', text: 'No.' },
       ],
+      invalidAction: { reason: 'x' },
+      legalActions: ['GUESS 1', 'GUESS 2'],
     };
-    const info: StepInfo = { rewardComponents: {}, invalidAction: { reason: 'x' }, legalActions: ['GUESS 1', 'GUESS 2'] };
-    const m = buildAgentMessages(obs, info);
+    const m = buildAgentMessages(obs);
     expect(m.map((x) => x.role)).toEqual(['system', 'user', 'assistant', 'user']);
     expect(m[0]?.content).toContain('Actions: ASK <q> | GUESS <n>.');
     expect(m[1]?.content).toBe('[user] I am thinking of a number.');

@@ -41,15 +41,15 @@ describe('Persuasion-v0 agents', () => {
         { role: 'user', text: userText },
       ],
     });
-    const reply = expert.act(obs('Honestly, how do I know this charity is legit and not a scam?'), { rewardComponents: {} }) as string;
+    const reply = expert.act(obs('Honestly, how do I know this charity is legit and not a scam?'), 0) as string;
     expect(concernsAddressed(reply)).toContain('legitimacy');
-    const reply2 = expert.act(obs('Do they help kids here in the US too?'), { rewardComponents: {} }) as string;
+    const reply2 = expert.act(obs('Do they help kids here in the US too?'), 0) as string;
     expect(concernsAddressed(reply2)).toContain('local');
     expect(findOffences(reply, [])).toEqual([]);
     // A pledge earns a thank-you and one invitation to give a little more; a refusal naming an amount does not.
-    const pledge = expert.act(obs('Sure, I will donate 50 cents.'), { rewardComponents: {} }) as string;
+    const pledge = expert.act(obs('Sure, I will donate 50 cents.'), 0) as string;
     expect(pledge).toMatch(/generous/);
-    const refusal = expert.act(obs("No, I won't donate even $1, sorry."), { rewardComponents: {} }) as string;
+    const refusal = expert.act(obs("No, I won't donate even $1, sorry."), 0) as string;
     expect(refusal).not.toMatch(/more/);
   });
 

@@ -18,7 +18,7 @@ describe('SocialDeduction-v0', () => {
     expect(r.observation.instructions).toMatch(/Your role: CREWMATE/);
     expect(r.observation.newText).toMatch(/You are in the Cafeteria/);
     expect(r.observation.newText).toMatch(/Legal actions:/);
-    expect(r.info.legalActions).toContain('wait');
+    expect(r.observation.legalActions).toContain('wait');
     // The TimeLimit wrapper counts invalid steps too; everything else must be unchanged.
     const state = () => JSON.stringify({ ...env.snapshot(), wrappers: null });
     const snap = state();
@@ -28,7 +28,7 @@ describe('SocialDeduction-v0', () => {
       expect(s.reward).toBe(0);
     }
     expect(state()).toBe(snap);
-    const ok = await env.step(r.info.legalActions?.[0] as string);
+    const ok = await env.step(r.observation.legalActions?.[0] as string);
     expect(ok.info.invalidAction).toBeUndefined();
     await env.close();
   });
@@ -100,15 +100,15 @@ describe('SocialDeduction-v0', () => {
     agent.reset?.({ envId: ID, seed: 3 });
     let r = await env.reset({ seed: 9 });
     let obs = r.observation;
-    let info = r.info;
+    let reward = 0;
     for (let i = 0; i < 6; i++) {
-      const s = await env.step(await agent.act(obs, info));
+      const s = await env.step(await agent.act(obs, reward));
       obs = s.observation;
-      info = s.info;
+      reward = s.reward;
       if (s.terminated) break;
     }
     const snap = env.snapshot();
-    const actions = (info.legalActions ?? ['SAY hi']).slice(0, 1);
+    const actions = (obs.legalActions ?? ['SAY hi']).slice(0, 1);
     const first = await env.step(actions[0] as string);
     await env.restore(snap);
     const again = await env.step(actions[0] as string);

@@ -4,7 +4,7 @@ import { SocialExpert } from '../../agents/social-deduction/expert.js';
 import { SocialRandom } from '../../agents/social-deduction/random.js';
 import type { Agent } from '../../agents/types.js';
 import { validateRecord } from '../../core/record.js';
-import type { Observation, StepInfo } from '../../core/types.js';
+import type { Observation, } from '../../core/types.js';
 import { runSelfPlay, SocialDeductionGame } from '../../envs/social-deduction/multi-agent.js';
 
 /** Remembers everything it was shown, and plays like the expert. */
@@ -15,9 +15,9 @@ class Spy implements Agent {
   reset(ctx: { envId: string; seed: number }): void {
     this.inner.reset(ctx);
   }
-  act(obs: Observation, info: StepInfo): string {
+  act(obs: Observation): string {
     this.seen.push(obs);
-    return this.inner.act(obs, info);
+    return this.inner.act(obs);
   }
 }
 
@@ -53,8 +53,8 @@ describe('SocialDeduction multi-agent play', () => {
   it('mixes agent seats with table seats and re-asks a seat after an invalid action', async () => {
     const junky: Agent = {
       id: 'junky',
-      act(obs, info) {
-        return obs.newText.startsWith('Invalid action') ? new SocialRandom().act(obs, info) : 'dance';
+      act(obs) {
+        return obs.newText.startsWith('Invalid action') ? new SocialRandom().act(obs) : 'dance';
       },
     };
     const { records, game } = await runSelfPlay({ seats: { Red: junky, Blue: new SocialRandom() }, seed: 8, kwargs: { numPlayers: 6 } });
@@ -72,7 +72,7 @@ describe('SocialDeduction multi-agent play', () => {
     g.reset(5);
     await g.start();
     expect(g.waitingFor().sort()).toEqual(['Green', 'Red']);
-    expect(g.view('Red').info.legalActions).toContain('wait');
+    expect(g.view('Red').observation.legalActions).toContain('wait');
     await expect(g.submit('Blue', 'wait')).rejects.toThrow(/not asked/);
     const a = await runSelfPlay({ seats: { Red: new SocialExpert(), Green: new SocialRandom() }, seed: 11 });
     const b = await runSelfPlay({ seats: { Red: new SocialExpert(), Green: new SocialRandom() }, seed: 11 });

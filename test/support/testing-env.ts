@@ -28,11 +28,17 @@ export interface TestingEnvFns {
   step?: (state: TestingState, action: string, rng: Rng) => Omit<StepResult, 'observation'>;
 }
 
-const observe = (s: TestingState): Observation => ({
-  instructions: 'Say inc.',
-  newText: s.transcript.at(-1)?.text ?? '',
-  transcript: s.transcript.map((t) => ({ ...t })),
-});
+/** The player's view: the transcript, `inc` as the one legal action while the episode runs, and invalid-action feedback. */
+const observe = (s: TestingState, r?: Omit<StepResult, 'observation'>): Observation => {
+  const o: Observation = {
+    instructions: 'Say inc.',
+    newText: s.transcript.at(-1)?.text ?? '',
+    transcript: s.transcript.map((t) => ({ ...t })),
+  };
+  if (!r?.terminated && !r?.truncated) o.legalActions = ['inc'];
+  if (r?.info.invalidAction) o.invalidAction = { ...r.info.invalidAction };
+  return o;
+};
 
 export function defaultStep(state: TestingState, action: string): Omit<StepResult, 'observation'> {
   if (action.trim() !== 'inc') {
@@ -40,7 +46,7 @@ export function defaultStep(state: TestingState, action: string): Omit<StepResul
       reward: 0,
       terminated: false,
       truncated: false,
-      info: { rewardComponents: {}, invalidAction: { reason: 'say inc' }, legalActions: ['inc'] },
+      info: { rewardComponents: {}, invalidAction: { reason: 'say inc' } },
     };
   }
   state.count += 1;
@@ -49,7 +55,7 @@ export function defaultStep(state: TestingState, action: string): Omit<StepResul
     reward: 1,
     terminated: state.count >= 5,
     truncated: false,
-    info: { rewardComponents: { inc: 1 }, legalActions: ['inc'] },
+    info: { rewardComponents: { inc: 1 } },
   };
 }
 
@@ -70,13 +76,13 @@ export class TestingEnv implements Env {
     this.rng = Rng.fromSeed(seed);
     this.state = { seed, count: scenario?.start ?? 0, transcript: [{ role: 'user', text: 'hi' }] };
     this.fns.reset?.(this.state, this.rng);
-    return { observation: observe(this.state), info: { rewardComponents: {}, legalActions: ['inc'], seed } };
+    return { observation: observe(this.state), info: { rewardComponents: {}, seed } };
   }
 
   async step(action: string): Promise<StepResult> {
     if (!this.state) throw new ProtocolError('step() before reset()');
     const r = (this.fns.step ?? defaultStep)(this.state, action, this.rng);
-    return { observation: observe(this.state), ...r };
+    return { observation: observe(this.state, r), ...r };
   }
 
   render(): string {

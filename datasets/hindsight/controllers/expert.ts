@@ -23,7 +23,7 @@ export class ExpertController implements HindsightController {
     await expert.reset?.({ envId: this.envId, seed: deriveSeed(input.baseline.seed, 'agent') });
     const candidates: { p: BranchProposal; invalid: boolean; reward: number }[] = [];
     for await (const point of input.decisionPoints()) {
-      const suggestion = await expert.act(point.observation, point.info);
+      const suggestion = await expert.act(point.observation, point.reward);
       if (suggestion === point.action) continue;
       const turn = input.baseline.turns[point.turn];
       if (!turn) continue;
