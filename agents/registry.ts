@@ -4,7 +4,11 @@
  */
 import { ConfigError } from '../core/errors.js';
 import { getRegistration } from '../core/registry.js';
+import { genericAdversaries } from './adversaries/generic.js';
+import type { AdversarySpec } from './adversaries/types.js';
 import type { Agent, AgentFactory, AgentOptions } from './types.js';
+
+export const ADVERSARY_PREFIX = 'adv:';
 
 const generic = new Map<string, AgentFactory>();
 
@@ -18,7 +22,25 @@ export function agentNames(envId?: string): string[] {
   return [...names].sort();
 }
 
+/** The adversaries `dialogym audit` runs on an env: the generic library, then the env's own. */
+export function adversariesOf(envId: string): AdversarySpec[] {
+  const profile = getRegistration(envId).audit;
+  if (!profile) return [];
+  return [...genericAdversaries(profile), ...(profile.adversaries ?? [])];
+}
+
+/** Agent names for `--agent`; an adversary is `adv:<name>` (e.g. `--agent adv:keyword-wall`). */
 export function createAgent(name: string, opts: AgentOptions): Agent {
+  if (name.startsWith(ADVERSARY_PREFIX)) {
+    const reg = getRegistration(opts.envId);
+    const wanted = name.slice(ADVERSARY_PREFIX.length);
+    const spec = adversariesOf(opts.envId).find((a) => a.name === wanted);
+    if (!spec || !reg.audit) {
+      const known = adversariesOf(opts.envId).map((a) => ADVERSARY_PREFIX + a.name);
+      throw new ConfigError(`no adversary '${wanted}' for ${opts.envId} (available: ${known.join(', ') || 'none'})`);
+    }
+    return spec.create(reg.audit, opts);
+  }
   const specific = getRegistration(opts.envId).agents?.[name];
   const factory = specific ?? generic.get(name);
   if (!factory) {

@@ -10,6 +10,7 @@ import * as exportCmd from './commands/export.js';
 import * as generateCmd from './commands/generate.js';
 import * as hindsightCmd from './commands/hindsight.js';
 import * as evalCmd from './commands/eval.js';
+import * as auditCmd from './commands/audit.js';
 import * as calibrateCmd from './commands/calibrate.js';
 import * as graph from './commands/graph.js';
 import * as importCmd from './commands/import.js';
@@ -37,6 +38,7 @@ export const commands: { register(program: Command): void }[] = [
   exportCmd,
   hindsightCmd,
   evalCmd,
+  auditCmd,
   calibrateCmd,
   leaderboard,
   verify,

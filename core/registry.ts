@@ -8,6 +8,7 @@
 import { type MachineEnvOptions, MachineEnv, type EnvDefinition } from './machine-env.js';
 import type { Env, Json, SimulatorConfig } from './types.js';
 import { OrderEnforcing, PassiveEnvChecker, TimeLimit } from './wrappers.js';
+import type { AuditProfile } from '../agents/adversaries/types.js';
 import type { AgentFactory } from '../agents/types.js';
 import type { LlmProvider } from '../simulators/types.js';
 import { ConfigError } from './errors.js';
@@ -29,12 +30,17 @@ export interface EnvRegistration {
   description?: string;
   maxEpisodeSteps?: number;
   kwargs?: Record<string, Json>;
-  /** `test`: registered to prove the core; left out of `eval --env all` and the leaderboard. */
+  /**
+   * `test`: registered to prove the core; `legacy`: an older version kept so that its records still
+   * replay and verify. Both are left out of `eval --env all`, the leaderboard, `start` and the audit suite.
+   */
   tags?: string[];
   /** Env-specific agents by name (e.g. `expert`), used before the generic ones. */
   agents?: Record<string, AgentFactory>;
   /** Simulator kinds this env offers. */
   simulatorKinds?: string[];
+  /** How `dialogym audit` attacks this env, and the env's own adversaries (see agents/adversaries). */
+  audit?: AuditProfile;
 }
 
 const ID_PATTERN = /^(?:[A-Za-z0-9_.-]+\/)?[A-Za-z0-9_.]+(?:-[A-Za-z0-9_.]+)*-v(\d+)$/;
@@ -61,9 +67,10 @@ export function registerMachineEnv(
   });
 }
 
-export function listEnvs(opts: { includeTests?: boolean } = {}): EnvRegistration[] {
+export function listEnvs(opts: { includeTests?: boolean; includeLegacy?: boolean } = {}): EnvRegistration[] {
   return [...registry.values()]
     .filter((r) => opts.includeTests || !(r.tags ?? []).includes('test'))
+    .filter((r) => opts.includeLegacy || !(r.tags ?? []).includes('legacy'))
     .sort((a, b) => a.id.localeCompare(b.id));
 }
 

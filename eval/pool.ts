@@ -10,7 +10,7 @@
 import type { Worker } from 'node:worker_threads';
 import { defaultWorkerCount, startModuleWorker } from '../core/workers.js';
 import type { EpisodeRecord } from '../core/record.js';
-import type { SimulatorConfig } from '../core/types.js';
+import type { Json, SimulatorConfig } from '../core/types.js';
 import type { SplitName } from './splits.js';
 
 export interface EvalTask {
@@ -21,6 +21,7 @@ export interface EvalTask {
   index: number;
   trials: number;
   simulator: SimulatorConfig;
+  kwargs?: Record<string, Json>;
 }
 
 export type PoolReply = { id: number; records: EpisodeRecord[] } | { id: number; error: string };

@@ -23,6 +23,8 @@ export interface EvalRunOptions {
   episodes: number;
   trials: number;
   simulator: SimulatorConfig;
+  /** Env kwargs over the registered ones (e.g. an audit variant's role). */
+  kwargs?: Record<string, Json>;
   /** Provider for LLM simulators. */
   simulatorLlm?: LlmProvider;
   /** Provider for LLM agents. */
@@ -79,7 +81,7 @@ export async function runEnvEval(opts: EvalRunOptions): Promise<EnvRun> {
   // Fail on an unknown agent before starting any work.
   createAgent(opts.agent, { envId: opts.envId, llm: opts.agentLlm }).close?.();
   const seeds = splitSeeds(opts.envId, opts.split, opts.episodes);
-  const probe = make(opts.envId, { simulator: opts.simulator, llm: opts.simulatorLlm });
+  const probe = make(opts.envId, { simulator: opts.simulator, llm: opts.simulatorLlm, kwargs: opts.kwargs });
   const spec = probe.spec;
   await probe.close();
   const limit = pLimit(Math.max(1, opts.concurrency ?? 4));
@@ -106,7 +108,16 @@ export async function runEnvEval(opts: EvalRunOptions): Promise<EnvRun> {
         });
       }
       return opts.pool
-        .run({ agent: opts.agent, envId: opts.envId, split: opts.split, taskSeed, index, trials: opts.trials, simulator: opts.simulator })
+        .run({
+          agent: opts.agent,
+          envId: opts.envId,
+          split: opts.split,
+          taskSeed,
+          index,
+          trials: opts.trials,
+          simulator: opts.simulator,
+          kwargs: opts.kwargs,
+        })
         .then((recs) => {
           for (const r of recs) opts.onEpisode?.(r);
           return recs;
@@ -126,7 +137,7 @@ export async function runEnvEval(opts: EvalRunOptions): Promise<EnvRun> {
 
 /** The episodes (trials) of one task, in trial order. */
 export async function runTask(opts: EvalRunOptions, taskSeed: number, index: number): Promise<EpisodeRecord[]> {
-  const env = make(opts.envId, { simulator: opts.simulator, llm: opts.simulatorLlm });
+  const env = make(opts.envId, { simulator: opts.simulator, llm: opts.simulatorLlm, kwargs: opts.kwargs });
   const out: EpisodeRecord[] = [];
   try {
     let scenario: Json | undefined;

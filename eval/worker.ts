@@ -21,7 +21,15 @@ port.on('message', async (msg: { id: number; task: EvalTask } | { stop: true }) 
   try {
     const { task } = msg;
     const records = await runTask(
-      { agent: task.agent, envId: task.envId, split: task.split, episodes: 1, trials: task.trials, simulator: task.simulator },
+      {
+        agent: task.agent,
+        envId: task.envId,
+        split: task.split,
+        episodes: 1,
+        trials: task.trials,
+        simulator: task.simulator,
+        kwargs: task.kwargs,
+      },
       task.taskSeed,
       task.index,
     );

@@ -9,7 +9,7 @@ export function register(program: Command): void {
     .option('--json', 'print JSON')
     .option('--all', 'include test environments')
     .action((opts: { json?: boolean; all?: boolean }) => {
-      const envs = listEnvs({ includeTests: opts.all }).map((r) => ({
+      const envs = listEnvs({ includeTests: opts.all, includeLegacy: opts.all }).map((r) => ({
         id: r.id,
         description: r.description ?? '',
         maxEpisodeSteps: r.maxEpisodeSteps ?? null,

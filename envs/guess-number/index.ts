@@ -15,7 +15,7 @@ import type { JsonSchema } from '../../core/schema.js';
 import type { TranscriptEntry } from '../../core/types.js';
 import type { SimulatorContext, UserSimulator } from '../../simulators/types.js';
 import { LlmUserSimulator } from '../../simulators/llm-simulator.js';
-import type { Agent } from '../../agents/types.js';
+import type { Agent, AgentEpisodeContext } from '../../agents/types.js';
 
 export interface GuessScenario {
   secret: number;
@@ -258,8 +258,37 @@ export class GuessExpert implements Agent {
   }
 }
 
+/** The oracle: reads the secret through the privileged reset hook and guesses it at once. */
+export class GuessOracle implements Agent {
+  readonly id = 'oracle';
+  readonly privileged = true;
+  private secret = 0;
+  reset(ctx: AgentEpisodeContext): void {
+    this.secret = Number((ctx.privileged?.scenario as GuessScenario | undefined)?.secret ?? 0);
+  }
+  act(): string {
+    return `GUESS ${this.secret}`;
+  }
+}
+
 registerMachineEnv(definition, {
   maxEpisodeSteps: 20,
   tags: ['test'],
-  agents: { expert: () => new GuessExpert() },
+  agents: { expert: () => new GuessExpert(), oracle: () => new GuessOracle() },
+  audit: {
+    message: (text) => `ASK ${text}`,
+    // Cashing in without information: the middle of the range.
+    finish: () => 'GUESS 50',
+    turnsBeforeFinish: 6,
+    keywords: ['greater', 'less', 'more', 'bigger', 'higher', 'above', 'over', 'smaller', 'lower', 'below', 'under', 'even', 'odd', 'equal', 'exactly', 'is it'],
+    maxMessageChars: 500,
+    adversaries: [
+      {
+        name: 'guess-sweep',
+        description: 'guesses 1, 2, 3 … without asking (only the first guess counts: GUESS ends the episode)',
+        create: () => ({ id: 'guess-sweep', act: () => 'GUESS 1' }),
+      },
+    ],
+    shortSeeds: 40,
+  },
 });
