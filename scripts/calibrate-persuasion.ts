@@ -25,7 +25,7 @@ import { DEFAULT_PARAMS, PARAMS_FILE, type PersuadeeParams } from '../simulators
 import { PERSONA_FEATURES, personaFeatures } from '../simulators/persuasion/persona.js';
 import { corpusDialogues, participants } from '../simulators/persuasion/resources.js';
 import { strategyDoses } from '../simulators/persuasion/scripted.js';
-import { runCalibrationReport } from '../cli/commands/calibrate.js';
+import { runCalibrationReport } from '../cli/commands/calibrate-persuasion.js';
 
 const args = process.argv.slice(2);
 if (!args.includes('--fit')) {

@@ -51,12 +51,14 @@ async function playEpisode(env: Env, agent: Agent, seed: number, counts: Record<
   await agent.reset?.({ envId: env.spec.id, seed: deriveSeed(seed, 'agent') });
   count(info.commanderAct);
   let steps = 0;
+  let reward = 0;
   for (;;) {
-    const r = await env.step(await agent.act(observation, info));
+    const r = await env.step(await agent.act(observation, reward));
     steps += 1;
     for (const t of r.info.simulatorTurns ?? []) count((t as { act?: unknown }).act);
     observation = r.observation;
     info = r.info;
+    reward = r.reward;
     if (r.terminated || r.truncated) break;
   }
   const gcs = info.goalConditions as { satisfied: number; total: number };

@@ -22,15 +22,14 @@ for (const name of ['random', 'expert']) {
   const agent = createAgent(name, { envId: 'Embodied-v0' });
   const micros: number[] = [];
   for (let seed = 0; seed < episodes; seed++) {
-    let { observation, info } = await env.reset({ seed });
+    let { observation } = await env.reset({ seed });
     await agent.reset?.({ envId: 'Embodied-v0', seed: deriveSeed(seed, 'agent') });
     for (;;) {
-      const action = await agent.act(observation, info);
+      const action = await agent.act(observation, 0);
       const t0 = process.hrtime.bigint();
       const r = await env.step(action);
       micros.push(Number(process.hrtime.bigint() - t0) / 1000);
       observation = r.observation;
-      info = r.info;
       if (r.terminated || r.truncated) break;
     }
   }

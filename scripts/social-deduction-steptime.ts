@@ -28,7 +28,7 @@ if (envId === 'multi') {
     await game.start();
     while (!game.over && game.waitingFor().length) {
       const v = game.view('Red');
-      const action = seat.act(v.observation, v.info);
+      const action = seat.act(v.observation);
       const c0 = process.cpuUsage();
       await game.submit('Red', action);
       game.view('Red');
@@ -45,10 +45,10 @@ const agent = createAgent('expert', { envId });
 const cpu: number[] = [];
 const wall: number[] = [];
 for (let s = 0; s < episodes; s++) {
-  let { observation, info } = await env.reset({ seed: s });
+  let { observation } = await env.reset({ seed: s });
   await agent.reset?.({ envId, seed: s });
   for (;;) {
-    const action = await agent.act(observation, info);
+    const action = await agent.act(observation, 0);
     const c0 = process.cpuUsage();
     const t0 = performance.now();
     const r = await env.step(action);
@@ -56,7 +56,6 @@ for (let s = 0; s < episodes; s++) {
     wall.push((performance.now() - t0) * 1000);
     cpu.push(c.user + c.system);
     observation = r.observation;
-    info = r.info;
     if (r.terminated || r.truncated) break;
   }
 }

@@ -31,11 +31,9 @@ describe('audit machinery', () => {
     const reg = getRegistration('GuessNumber-v0');
     const profile = reg.audit;
     if (!profile) throw new Error('GuessNumber-v0 has no audit profile');
-    const cheat = {
-      name: 'peek',
-      description: 'the oracle, disguised as an adversary',
-      create: () => (reg.agents?.oracle as NonNullable<typeof reg.agents>['oracle'])({ envId: reg.id }),
-    };
+    const oracle = reg.agents?.oracle;
+    if (!oracle) throw new Error('GuessNumber-v0 has no oracle');
+    const cheat = { name: 'peek', description: 'the oracle, disguised as an adversary', create: () => oracle({ envId: reg.id }) };
     const saved = profile.adversaries;
     profile.adversaries = [...(saved ?? []), cheat];
     try {

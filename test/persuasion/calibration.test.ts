@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runCalibrationReport } from '../../cli/commands/calibrate.js';
+import { runCalibrationReport } from '../../cli/commands/calibrate-persuasion.js';
 import { auc, averageRanks, logisticRegression, spearman } from '../../simulators/persuasion/calibration.js';
 
 describe('calibration statistics', () => {
