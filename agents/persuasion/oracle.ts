@@ -1,0 +1,47 @@
+/**
+ * `oracle` for Persuasion-v1: the expert, plus the hidden persona read through the privileged reset
+ * hook. Knowing the survey it knows which doubts this person most likely holds (the simulator's own
+ * concern weights) and which appeals move them most (its susceptibilities): it answers the two
+ * likeliest doubts before they are voiced and leads with the appeals this persona responds to. It is
+ * the upper reference of the audit, never a leaderboard entry.
+ */
+import type { Observation } from '../../core/types.js';
+import { CONCERN_SPECS, CONCERNS, type Concern } from '../../simulators/persuasion/concerns.js';
+import { featureIndex, type PersuasionScenario, personaFeatures } from '../../simulators/persuasion/persona.js';
+import { participants } from '../../simulators/persuasion/resources.js';
+import type { AgentEpisodeContext } from '../types.js';
+import { CONCERN_ANSWERS, EXPERT_PLAN, ExpertPersuaderV1 } from './expert-v1.js';
+
+export class OraclePersuader extends ExpertPersuaderV1 {
+  override readonly id: string = 'oracle';
+  readonly privileged = true;
+  private likely: Concern[] = [];
+
+  reset(ctx: AgentEpisodeContext): void {
+    const persona = ctx.privileged?.scenario as PersuasionScenario | undefined;
+    this.likely = [];
+    if (!persona) return;
+    const z = personaFeatures(persona, participants().stats);
+    const trait = (name: string) => z[featureIndex(name)] as number;
+    const weight = (c: Concern) => {
+      let t = 0;
+      for (const [k, v] of Object.entries(CONCERN_SPECS[c].traits)) t += v * trait(k);
+      let w = CONCERN_SPECS[c].base * Math.exp(t);
+      if (c === 'budget' && (persona.demographics.income ?? 5) <= 3) w *= 2;
+      return w;
+    };
+    this.likely = [...CONCERNS].sort((a, b) => weight(b) - weight(a)).slice(0, 2);
+  }
+
+  override act(obs: Observation): string {
+    const mine = obs.transcript.filter((e) => e.role === 'agent').map((e) => e.text);
+    const theirs = obs.transcript.filter((e) => e.role === 'user');
+    // Before the plan's question about doubts, answer the persona's likeliest doubts unprompted.
+    const concernsStep = EXPERT_PLAN.find((p) => p.key === 'concerns')?.text as string;
+    const planAfterOrg = mine.length >= 2 && !mine.includes(concernsStep) && theirs.length > 0;
+    if (planAfterOrg) {
+      for (const c of this.likely) if (!mine.includes(CONCERN_ANSWERS[c])) return CONCERN_ANSWERS[c];
+    }
+    return super.act(obs);
+  }
+}
