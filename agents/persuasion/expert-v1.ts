@@ -71,6 +71,8 @@ function lastOf(transcript: TranscriptEntry[], role: string): string | null {
 
 export class ExpertPersuaderV1 implements Agent {
   readonly id: string = 'expert';
+  /** The messages it sends when nothing needs answering, in order (the oracle swaps some per persona). */
+  protected plan: { key: string; text: string }[] = EXPERT_PLAN;
 
   act(obs: Observation): string {
     const t = obs.transcript;
@@ -89,9 +91,9 @@ export class ExpertPersuaderV1 implements Agent {
     if (q && !mine.includes(TOPIC_ANSWERS[q] as string)) return TOPIC_ANSWERS[q] as string;
     // Ask late: leave room to answer what the ask brings up and to close.
     const remaining = maxTurns - turn;
-    if (!state.asked && (remaining <= 2 || EXPERT_PLAN.every((p) => mine.includes(p.text)))) return ASK;
+    if (!state.asked && (remaining <= 2 || this.plan.every((p) => mine.includes(p.text)))) return ASK;
     if (state.refused && remaining <= 3) return state.agreed ? CLOSE_AFTER_YES : CLOSE_AFTER_NO;
-    const next = EXPERT_PLAN.find((p) => !mine.includes(p.text));
+    const next = this.plan.find((p) => !mine.includes(p.text));
     if (next) return next.text;
     return state.asked ? CLOSE_AFTER_NO : ASK;
   }

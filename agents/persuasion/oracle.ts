@@ -15,11 +15,10 @@ import { CONCERN_ANSWERS, EXPERT_PLAN, ExpertPersuaderV1 } from './expert-v1.js'
 export class OraclePersuader extends ExpertPersuaderV1 {
   override readonly id: string = 'oracle';
   readonly privileged = true;
-  private likely: Concern[] = [];
 
   reset(ctx: AgentEpisodeContext): void {
+    this.plan = EXPERT_PLAN;
     const persona = ctx.privileged?.scenario as PersuasionScenario | undefined;
-    this.likely = [];
     if (!persona) return;
     const z = personaFeatures(persona, participants().stats);
     const trait = (name: string) => z[featureIndex(name)] as number;
@@ -30,18 +29,17 @@ export class OraclePersuader extends ExpertPersuaderV1 {
       if (c === 'budget' && (persona.demographics.income ?? 5) <= 3) w *= 2;
       return w;
     };
-    this.likely = [...CONCERNS].sort((a, b) => weight(b) - weight(a)).slice(0, 2);
+    // The plan already covers the procedure; the persona's three likeliest other doubts are answered
+    // unprompted in place of the appeals that move people least (the fitted family effects are small).
+    const likely = CONCERNS.filter((c) => c !== 'procedure')
+      .sort((a, b) => weight(b) - weight(a))
+      .slice(0, 3);
+    const swap = ['need', 'story', 'social'];
+    let k = 0;
+    this.plan = EXPERT_PLAN.map((p) => (swap.includes(p.key) && k < likely.length ? { key: `pre-${likely[k]}`, text: CONCERN_ANSWERS[likely[k++] as Concern] } : p));
   }
 
   override act(obs: Observation): string {
-    const mine = obs.transcript.filter((e) => e.role === 'agent').map((e) => e.text);
-    const theirs = obs.transcript.filter((e) => e.role === 'user');
-    // Before the plan's question about doubts, answer the persona's likeliest doubts unprompted.
-    const concernsStep = EXPERT_PLAN.find((p) => p.key === 'concerns')?.text as string;
-    const planAfterOrg = mine.length >= 2 && !mine.includes(concernsStep) && theirs.length > 0;
-    if (planAfterOrg) {
-      for (const c of this.likely) if (!mine.includes(CONCERN_ANSWERS[c])) return CONCERN_ANSWERS[c];
-    }
     return super.act(obs);
   }
 }

@@ -180,7 +180,9 @@ const CONCERN_TOPIC: Record<Concern, Topic> = {
   'other-causes': 'what',
 };
 
-const FACT_LINE = /\bi'?m [A-Z]{1,3}\b|\bi am [A-Z]{1,3}\b|\bmy (kids?|children|son|daughter|wife|husband|mom|mum|dad|family|church|job|boss|parents?|brother|sister)\b|\bi have (\w+ )?(kids|children|a son|a daughter|two|three)\b|\bi (work|live|volunteer|teach)\b|\bi('m| am) (a|an) \w+\b|\bi('ve| have) (donated|given) to\b|\bmturk\b|\bhit\b|\bbot\b/i;
+/** Initials in place of a name ("Hi, I'm BM"): case-sensitive. */
+const INITIALS = /\b(I'?m|I am) [A-Z]{1,3}\b/;
+const FACT_LINE = /\bmy (kids?|children|son|daughter|wife|husband|mom|mum|dad|family|church|job|boss|parents?|brother|sister)\b|\bi have (\w+ )?(kids|children|a son|a daughter|two|three)\b|\bi (work|live|volunteer|teach)\b|\bi('m| am) (a|an) \w+\b|\bi('ve| have) (donated|given) to\b|\bmturk\b|\bhit\b|\bbot\b/i;
 
 const REACTION_CATEGORIES = new Set(['react-good', 'react-sad', 'react-neutral', 'skeptical', 'ask-what', 'ask-where', 'ask-org', 'ask-procedure', 'greet']);
 const INTENT_WORDS = /\b(donat\w*|giv\w*|contribut\w*|not much|i will|i'll|i would|i'd|i can|i could|i am going|i'm going|help out)\b/i;
@@ -206,6 +208,7 @@ function bank(): Record<string, BankLine[]> {
     out[k] = lines.filter(
       (l) =>
         !FACT_LINE.test(l.text) &&
+        !INITIALS.test(l.text) &&
         l.text.split(/\s+/).length <= 18 &&
         !/[A-Z]{3,}|\?\?|!!/.test(l.text) &&
         // Reactions and questions must not smuggle in an intention to give or not.
@@ -334,7 +337,8 @@ export class ScriptedPersuadeeV1 implements UserSimulator<PersuadeeInputV1, Pers
     }
     w += p.trustWeight * (s.trust - this.model.trust0);
     w -= p.annoyanceWeight * s.annoyance;
-    for (const c of s.concerns) w -= p.concernPenalty * (1 - c.answered);
+    // A doubt it voiced and nobody answered weighs more than one it keeps to itself: voicing made it salient.
+    for (const c of s.concerns) w -= p.concernPenalty * (1 - c.answered) * (c.revealed ? 1.5 : 1);
     return w;
   }
 
@@ -522,7 +526,8 @@ export class ScriptedPersuadeeV1 implements UserSimulator<PersuadeeInputV1, Pers
         s.trust += 0.1;
         s.pending = null;
       } else if (turn > s.pending.turn) {
-        s.trust -= 0.08;
+        s.trust -= 0.15;
+        s.annoyance += 0.15;
         this.cause(turn, 'my question being ignored');
         s.pending = null;
       }
