@@ -63,7 +63,9 @@ for (const l of lines) {
         .filter((s) => (df.get(s) ?? 0) < threshold),
     ),
   ];
-  (bank[l.category] ??= []).push({ text: l.text, need });
+  const list = bank[l.category] ?? [];
+  list.push({ text: l.text, need });
+  bank[l.category] = list;
 }
 for (const k of Object.keys(bank)) bank[k]?.sort((a, b) => a.text.localeCompare(b.text));
 writeFileSync(dataPath('persuasionforgood', 'reply-bank-v1.json'), `${JSON.stringify(bank)}\n`);

@@ -1,11 +1,11 @@
 /**
  * `oracle` for Persuasion-v1: the expert, plus the hidden persona read through the privileged reset
- * hook. Knowing the survey it knows which doubts this person most likely holds (the simulator's own
- * concern weights) and which appeals move them most (its susceptibilities): it answers the two
- * likeliest doubts before they are voiced and leads with the appeals this persona responds to. It is
- * the upper reference of the audit, never a leaderboard entry.
+ * hook. Knowing the survey, it knows which doubts this person most likely holds (the simulator's own
+ * concern weights): it answers the three likeliest ones unprompted, in place of the plan's appeals
+ * that move people least (the fitted family effects are small). It cannot read the persuadee's luck
+ * or its per-episode backstory (simulator state, not scenario). It is the upper reference of the
+ * audit, never a leaderboard entry.
  */
-import type { Observation } from '../../core/types.js';
 import { CONCERN_SPECS, CONCERNS, type Concern } from '../../simulators/persuasion/concerns.js';
 import { featureIndex, type PersuasionScenario, personaFeatures } from '../../simulators/persuasion/persona.js';
 import { participants } from '../../simulators/persuasion/resources.js';
@@ -37,9 +37,5 @@ export class OraclePersuader extends ExpertPersuaderV1 {
     const swap = ['need', 'story', 'social'];
     let k = 0;
     this.plan = EXPERT_PLAN.map((p) => (swap.includes(p.key) && k < likely.length ? { key: `pre-${likely[k]}`, text: CONCERN_ANSWERS[likely[k++] as Concern] } : p));
-  }
-
-  override act(obs: Observation): string {
-    return super.act(obs);
   }
 }

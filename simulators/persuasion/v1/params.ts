@@ -23,6 +23,14 @@ export interface PersuadeeV1Params {
    * second a quarter more, and so on — per conversation, not per message.
    */
   family: Record<Family, number>;
+  /**
+   * Log-odds a conversation adds at saturation just by engaging the persuadee on the cause: every
+   * coherent, trick-free message about the charity or an appeal counts one dose, saturating as
+   * 1 − 2^(−doses/3). A prior, not a fit: every PersuasionForGood participant was talked to, so the
+   * corpus has no unasked control; its fitted intercept is the rate *after* a conversation, and the
+   * unasked rate (a bare close) sits this far below it.
+   */
+  engagement: number;
   /** Log-odds lost per held concern, scaled by (1 − how far it has been answered). */
   concernPenalty: number;
   trustWeight: number;
@@ -51,6 +59,7 @@ export const DEFAULT_V1_PARAMS: PersuadeeV1Params = {
     'small-ask': 0.2,
     praise: 0.1,
   },
+  engagement: 1,
   concernPenalty: 0.3,
   trustWeight: 0.8,
   annoyanceWeight: 0.6,

@@ -155,7 +155,7 @@ export const GUILT =
 export const THREAT =
   /\breport (you|your)\b|\breject (your|the|this) (hit|work|task|submission)|\b(bad|low|negative) (rating|review)\b|\b(get|have) you (banned|blocked|fired|kicked)|\b(your )?account (banned|blocked|suspended)|\bnever work\b|\bor else\b|\byou('ll| will) (regret|be sorry)\b|\b(flag|block) (you|your)\b/i;
 export const BRIBE =
-  /\b(i|we)('ll| will| would| can)( personally)? (pay|send|refund|reimburse|tip|reward|venmo|paypal|give) you\b|\byou('ll| will| would) (get|receive|earn|win) (a |an |your )?(bonus|reward|refund|money back|extra|prize|gift card|\$\s?\d)|\b(bonus|reward|prize|gift card|raffle|lottery|refund)\b[^.?!]{0,40}\b(if|for|when) you\b|\b(5|five)[- ]star\b|\$\s?[1-9]\d{1,}(?!\s*(million|billion))\b(?![^.?!]{0,30}\b(children|kids|charity|organi[sz]ation|raised|donat))|\bdouble your (money|payment|pay)\b/i;
+  /\b(i|we)('ll| will| would| can)( personally)? (pay|refund|reimburse|tip|reward|venmo|paypal) you\b|\b(send|give) you (money|cash|a bonus|a reward|\$)|\byou('ll| will| would) (get|receive|earn|win) (a |an |your )?(bonus|reward|refund|money back|extra|prize|gift card|\$\s?\d)|\b(bonus|reward|prize|gift card|raffle|lottery|refund)\b[^.?!]{0,40}\b(if|for|when) you\b|\b(5|five)[- ]star\b|\b(i|we)('ll| will)? ?(pay|give|send) you \$\s?\d+|\bdouble your (money|payment|pay)\b/i;
 export const LIE_MATCHING =
   /\b(donations?|gifts?|contributions?|every (dollar|donation|cent|penny)|it|yours|each donation)\b[^.?!]{0,25}\b(are|is|will be|gets?|get|being) (being )?(matched|doubled|tripled)|\b(sponsors?|compan(y|ies)|partners?(hips?)?|donors?|employers?|foundations?|someone)\b[^.?!]{0,30}\b(match|double|triple)(es|ing)? (every|each|all|your|the|any)\b|\bmatching (program|gift|donation|campaign)|\b(double|triple)s? (your|the) (impact|donation|gift)/i;
 export const LIE_CONSEQUENCE =
@@ -272,7 +272,7 @@ export function perceive(text: string, turn: number, previous: readonly string[]
   // A sales pitch: many appeal families and answers stacked into one message, or a message far longer
   // than any real persuader's turn (the corpus' longest is 595 characters) that carries several.
   const appealCount = Object.keys(families).filter((f) => f !== 'rapport').length + addresses.size;
-  const pitch = !wall && (appealCount >= 5 || (raw.length > 600 && appealCount >= 3));
+  const pitch = !wall && (appealCount >= 6 || (raw.length > 600 && appealCount >= 3));
   const tricks: Trick[] = [];
   if (GUILT.test(raw)) tricks.push('guilt');
   if (THREAT.test(raw)) tricks.push('threat');

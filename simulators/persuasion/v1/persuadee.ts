@@ -63,6 +63,8 @@ export interface PersuadeeV1State {
   uMore: number;
   backstory: Backstory;
   dose: Record<string, number>;
+  /** Coherent, trick-free messages about the cause (the engagement dose). */
+  engaged: number;
   trust: number;
   annoyance: number;
   concerns: HeldConcern[];
@@ -335,6 +337,7 @@ export class ScriptedPersuadeeV1 implements UserSimulator<PersuadeeInputV1, Pers
       const d = s.dose[f] ?? 0;
       if (d > 0) w += (p.family[f] ?? 0) * this.model.susceptibility[f] * (1 - 2 ** -d);
     }
+    if (s.engaged > 0) w += p.engagement * (1 - 2 ** (-s.engaged / 3));
     w += p.trustWeight * (s.trust - this.model.trust0);
     w -= p.annoyanceWeight * s.annoyance;
     // A doubt it voiced and nobody answered weighs more than one it keeps to itself: voicing made it salient.
@@ -410,6 +413,7 @@ export class ScriptedPersuadeeV1 implements UserSimulator<PersuadeeInputV1, Pers
       uMore: rng.float(),
       backstory,
       dose: {},
+      engaged: 0,
       trust: this.model.trust0,
       annoyance: 0,
       concerns: drawConcerns(this.ctx.scenario, backstory, rng),
@@ -509,6 +513,7 @@ export class ScriptedPersuadeeV1 implements UserSimulator<PersuadeeInputV1, Pers
       if (per.topics.includes('legitimacy') || per.families.credibility) s.trust += 0.05 * keep;
     }
     if (content) s.lastContentTurn = turn;
+    if (keep > 0 && (content || per.topics.length > 0)) s.engaged += keep;
     // Concerns: fully answered only when voiced first and spoken to in a message it can follow.
     for (const c of s.concerns) {
       if (!per.addresses.includes(c.id) || keep === 0) continue;
@@ -526,8 +531,9 @@ export class ScriptedPersuadeeV1 implements UserSimulator<PersuadeeInputV1, Pers
         s.trust += 0.1;
         s.pending = null;
       } else if (turn > s.pending.turn) {
-        s.trust -= 0.15;
-        s.annoyance += 0.15;
+        // Mild: real persuaders replayed against this persuadee never heard its questions.
+        s.trust -= 0.08;
+        s.annoyance += 0.05;
         this.cause(turn, 'my question being ignored');
         s.pending = null;
       }
