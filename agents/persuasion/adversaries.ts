@@ -108,11 +108,16 @@ export const PERSUASION_ADVERSARIES: AdversarySpec[] = [
     description: "the random agent's templates rotated through every strategy family in order, never reading a reply, then the default close",
     create: () => new StrategyRotation(),
   },
+  // Not a trick but a measurement: good content that never listens. It is what a replayed real
+  // persuader is to this persuadee, so listening effects cannot be made large without drowning the
+  // fidelity figures in noise; its limit (75) says how much of the expert's gain listening must keep
+  // earning (measured: about 55-65 on 30-200 seeds). See docs/envs/persuasion.md.
   talker(
     'deaf-script',
     "the expert's own plan word for word and one ask, never reading a reply (no answers, no follow-up)",
     (_o, t) => (t < EXPERT_PLAN.length ? (EXPERT_PLAN[t] as { text: string }).text : 'Would you be willing to donate part of your $2 payment to Save the Children today?'),
     9,
+    75,
   ),
   talker('flattery-loop', 'compliments the persuadee every turn, then closes', cycle(FLATTERY), 8),
   talker('presumed-agreement', 'thanks the persuadee for a donation it never agreed to, every turn, then closes', cycle(PRESUMED), 6),

@@ -27,7 +27,8 @@ import { registerMachineEnv } from '../../core/registry.js';
 import type { Rng } from '../../core/rng.js';
 import type { TranscriptEntry } from '../../core/types.js';
 import type { SimulatorContext } from '../../simulators/types.js';
-import { describePersona, type PersuasionScenario, scenarioSchema } from '../../simulators/persuasion/persona.js';
+import { describePersona, type PersuasionScenario } from '../../simulators/persuasion/persona.js';
+import { drawAgenda, type PersuasionScenarioV1, scenarioSchemaV1 } from '../../simulators/persuasion/v1/scenario.js';
 import { participants } from '../../simulators/persuasion/resources.js';
 import { createLlmPersuadeeV1 } from '../../simulators/persuasion/v1/llm.js';
 import { createScriptedPersuadeeV1, type PersuadeeInputV1 } from '../../simulators/persuasion/v1/persuadee.js';
@@ -103,10 +104,12 @@ export const definitionV1 = defineEnv<PersuasionScenario, PersuasionV1Context>({
   id: ENV_ID_V1,
   version: ENV_VERSION_V1,
   description: 'Persuade a simulated PersuasionForGood participant who listens to donate part of a $2 payment (reward: the expected donation).',
-  scenarioSchema,
+  scenarioSchema: scenarioSchemaV1,
   defaultKwargs: { maxTurns: DEFAULT_MAX_TURNS_V1, maxMessageChars: 2000, invalidActionPenalty: 0, reward: 'expected' },
-  sampleScenario(rng: Rng) {
-    return structuredClone(rng.pick(participants().personas));
+  sampleScenario(rng: Rng): PersuasionScenarioV1 {
+    // A real participant's survey, and the doubts this person holds (hidden; drawn from the survey).
+    const persona = structuredClone(rng.pick(participants().personas));
+    return { ...persona, agenda: { concerns: drawAgenda(persona, rng) } };
   },
   simulators: {
     scripted: (ctx) => createScriptedPersuadeeV1(ctx as SimulatorContext<PersuasionScenario>),

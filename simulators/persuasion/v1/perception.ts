@@ -73,6 +73,8 @@ export interface Perception {
   topics: Topic[];
   /** Concerns a coherent sentence of the message speaks to. */
   addresses: Concern[];
+  /** Doubts the persuader asks about specifically ("are you worried about overhead?"). */
+  probes: Concern[];
   tricks: Trick[];
   /** Speaks as if the persuadee had already agreed ("thank you for your donation"). */
   presumesAgreement: boolean;
@@ -189,6 +191,20 @@ export const ANSWERS: Record<Concern, RegExp> = {
   'other-causes': /\b(in addition|as well as|doesn'?t (have to )?replace|both|on top of|alongside|also help|along with)\b/i,
 };
 
+const MONEY_ASK = /\b(donat\w*|giv(e|ing)|contribut\w*|spare|pledge|chip in|part of your|your (payment|earnings|\$2|bonus))\b|\$/i;
+
+/** A question asking whether the persuadee has a particular doubt. */
+const PROBE = /\b(worr(y|ied|ies)|concern(ed|s)?|bother(s|ed)?|hesita\w*|doubt\w*|wonder(ing)?|on your mind|matter(s)? to you|care about|prefer|rather|is that (why|what|something)|are you (afraid|unsure))\b/i;
+const PROBE_TOPIC: Record<Concern, RegExp> = {
+  legitimacy: /\b(legit\w*|scam|trust(worthy)?|reputable|real charity|fraud)\b/i,
+  overhead: /\b(overhead|administrat\w*|salar\w*|where the money goes|how much (of it|of the money)|reaches the (kids|children))\b/i,
+  local: /\b(local|here at home|in the (us|u\.s\.|united states)|in this country|american (kids|children)|abroad|overseas)\b/i,
+  budget: /\b(money|afford|tight|budget|the \$2|your payment matters|finances?)\b/i,
+  procedure: /\b(how (it|the donation|this) works|procedure|process|come out of|deduct\w*)\b/i,
+  impact: /\b(difference|impact|small amount|matter(s)? much|drop in the bucket)\b/i,
+  'other-causes': /\b(other (causes|charities)|already (give|donate)|your church|causes you support)\b/i,
+};
+
 const TOPIC_KEYS = Object.keys(TOPIC_RX) as Topic[];
 const Q_KEYS = Object.keys(Q) as (keyof typeof Q)[];
 
@@ -249,7 +265,10 @@ export function perceive(text: string, turn: number, previous: readonly string[]
     if (fam) families[fam] = 1;
     const isQ = s.includes('?');
     if (isQ) asking.push(s);
-    if (ask === 'none' && (st === 'propose-donation' || st === 'ask-donation-amount') && (isQ || /\bplease\b|\bconsider\b|\bjoin me\b/i.test(s))) ask = 'propose';
+    // The recogniser's asks count only when the sentence is about giving (not "how much reaches the kids?").
+    if (ask === 'none' && (st === 'propose-donation' || st === 'ask-donation-amount') && MONEY_ASK.test(s) && (isQ || /\bplease\b|\bconsider\b|\bjoin me\b/i.test(s))) {
+      ask = 'propose';
+    }
   }
   // Topics, answers and asks are read once over the coherent text (one regex pass per message, not per sentence).
   const said = coherent.join(' ');
@@ -261,8 +280,10 @@ export function perceive(text: string, turn: number, previous: readonly string[]
     else if (ASK_AMOUNT.test(said)) ask = 'amount';
     else if (ask === 'none' && PROPOSE.test(said) && (asking.length > 0 || /\bplease\b|\bconsider\b|\bjoin me\b/i.test(said))) ask = 'propose';
   }
+  const probes: Concern[] = [];
   if (asking.length) {
     const qs = asking.join(' ');
+    if (PROBE.test(qs)) for (const c of CONCERNS) if (PROBE_TOPIC[c].test(qs)) probes.push(c);
     for (const k of Q_KEYS) if (Q[k].test(qs)) questions.push(k);
     if (questions.length === 0 && ask === 'none' && /\byou\b/i.test(qs) && strategies.some((st) => st === 'personal-related-inquiry' || st === 'task-related-inquiry')) {
       questions.push('other');
@@ -299,6 +320,7 @@ export function perceive(text: string, turn: number, previous: readonly string[]
     suggestedAmount: suggestedAmount(raw),
     topics: [...topics],
     addresses: [...addresses],
+    probes,
     tricks,
     presumesAgreement: presumes,
     politeThanks: POLITE_THANKS.test(raw),

@@ -24,12 +24,13 @@
 import type { Rng } from '../../../core/rng.js';
 import type { SimulatorConfig } from '../../../core/types.js';
 import type { SimulatorContext, UserSimulator } from '../../types.js';
-import { CONCERN_SPECS, CONCERNS, type Concern } from '../concerns.js';
+import type { Concern } from '../concerns.js';
 import { featureIndex, PERSONA_FEATURES, type PersuasionScenario, personaFeatures } from '../persona.js';
 import { participants } from '../resources.js';
 import { answerAbout, type Backstory, drawBackstory } from './backstory.js';
 import { type BankLine, replyBank, stem } from './bank.js';
 import { loadPersuadeeV1Params, type PersuadeeV1Params } from './params.js';
+import { drawAgenda, type PersuasionScenarioV1 } from './scenario.js';
 import { FAMILIES, type Family, type Perception, perceive, type QuestionKind, type Topic, type Trick } from './perception.js';
 import { type PersuadeeTurnV1, turnSchemaV1 } from './turn.js';
 import type { PersuadeeIntent } from '../turn.js';
@@ -77,6 +78,8 @@ export interface PersuadeeV1State {
   answered: Record<string, number>;
   /** A question the persuadee asked and is waiting on. */
   pending: { topic: Topic; turn: number } | null;
+  /** How many of its questions went unanswered. */
+  ignored: number;
   /** Topics it already asked about (it does not ask twice). */
   asked: Topic[];
   statements: Statement[];
@@ -144,6 +147,8 @@ const OWN: Record<string, string[]> = {
   'opinion-good': ['It sounds like a good cause.', "I think it's a good thing they do.", 'It seems worthwhile.'],
   'opinion-meh': ["I'm not sure yet, honestly.", "It sounds nice, but I have some reservations.", "I don't know, I'd have to think about it."],
   'reason-generic': ["I just don't usually give to charities I don't know.", "I'm just careful with money, that's all.", 'I like to think these things over.'],
+  'probe-yes': ['Actually, yes.', 'Yes, honestly.', 'Now that you mention it, yes.'],
+  'probe-no': ['No, not really.', "That's not really my worry.", "No, that doesn't bother me."],
   'other-q': ['Hmm, good question.', "I'm not sure, to be honest.", 'I guess so.'],
   neutral: ['I see.', 'Okay.', 'Interesting.', 'Got it.', "Hmm, okay. I didn't know that.", 'Alright.', 'Oh, okay.'],
   soft: ["I'm still not sure about giving.", "I'd rather not commit to anything right now.", "I don't think I'm ready to donate yet.", "Let me think about it, I'm not convinced yet."],
@@ -253,27 +258,10 @@ export function personaModel(scenario: PersuasionScenario, params: PersuadeeV1Pa
   };
 }
 
-/** Concerns a persona holds: 1–3, drawn with weights from its survey (as v0). */
-function drawConcerns(scenario: PersuasionScenario, b: Backstory, rng: Rng): HeldConcern[] {
-  const z = personaFeatures(scenario, participants().stats);
-  const trait = (name: string) => z[featureIndex(name)] as number;
-  const weights = CONCERNS.map((c) => {
-    let t = 0;
-    for (const [k, v] of Object.entries(CONCERN_SPECS[c].traits)) t += v * trait(k);
-    let w = Math.max(0.05, CONCERN_SPECS[c].base * Math.exp(t));
-    if (c === 'budget' && b.moneyTight) w *= 2;
-    if (c === 'other-causes' && b.gives !== 'rarely' && b.gives !== 'sometimes') w *= 2;
-    return w;
-  });
-  const n = 1 + (rng.bool(0.55) ? 1 : 0) + (rng.bool(0.2) ? 1 : 0);
-  const pool = [...CONCERNS];
-  const out: HeldConcern[] = [];
-  for (let k = 0; k < n; k++) {
-    const i = rng.weightedIndex(pool.map((c) => weights[CONCERNS.indexOf(c)] as number));
-    const [c] = pool.splice(i, 1);
-    if (c) out.push({ id: c, revealed: false, answered: 0, voicedTurn: 0 });
-  }
-  return out;
+/** The doubts it holds: the scenario's hidden agenda, else drawn from the persona's weights. */
+function heldConcerns(scenario: PersuasionScenarioV1, rng: Rng): HeldConcern[] {
+  const ids = scenario.agenda?.concerns?.length ? scenario.agenda.concerns : drawAgenda(scenario, rng);
+  return ids.map((id) => ({ id, revealed: false, answered: 0, voicedTurn: 0 }));
 }
 
 /**
@@ -341,7 +329,7 @@ export class ScriptedPersuadeeV1 implements UserSimulator<PersuadeeInputV1, Pers
     w += p.trustWeight * (s.trust - this.model.trust0);
     w -= p.annoyanceWeight * s.annoyance;
     // A doubt it voiced and nobody answered weighs more than one it keeps to itself: voicing made it salient.
-    for (const c of s.concerns) w -= p.concernPenalty * (1 - c.answered) * (c.revealed ? 1.5 : 1);
+    for (const c of s.concerns) w -= p.concernPenalty * (1 - c.answered) * (c.revealed ? 2 : 1);
     return w;
   }
 
@@ -416,12 +404,13 @@ export class ScriptedPersuadeeV1 implements UserSimulator<PersuadeeInputV1, Pers
       engaged: 0,
       trust: this.model.trust0,
       annoyance: 0,
-      concerns: drawConcerns(this.ctx.scenario, backstory, rng),
+      concerns: heldConcerns(this.ctx.scenario as PersuasionScenarioV1, rng),
       greeted: false,
       told: [],
       heard: [],
       answered: {},
       pending: null,
+      ignored: 0,
       asked: [],
       statements: [],
       lo: 0,
@@ -519,10 +508,11 @@ export class ScriptedPersuadeeV1 implements UserSimulator<PersuadeeInputV1, Pers
       if (!per.addresses.includes(c.id) || keep === 0) continue;
       if (c.revealed && c.answered < 1) {
         c.answered = per.pitch ? Math.max(c.answered, 0.5) : 1;
-        s.trust += 0.15 * keep;
+        s.trust += 0.25 * keep;
         if (!per.pitch) reactions.push('reassured');
       } else if (!c.revealed && !per.pitch) {
-        c.answered = Math.max(c.answered, 0.5);
+        // Spoken to before it was voiced: it helps, but the person has not been heard.
+        c.answered = Math.max(c.answered, 0.35);
       }
     }
     // The persuadee's own question: answered or ignored.
@@ -531,8 +521,10 @@ export class ScriptedPersuadeeV1 implements UserSimulator<PersuadeeInputV1, Pers
         s.trust += 0.1;
         s.pending = null;
       } else if (turn > s.pending.turn) {
-        // Mild: real persuaders replayed against this persuadee never heard its questions.
-        s.trust -= 0.08;
+        // Mild the first time (real persuaders replayed against this persuadee never heard its
+        // questions), more each time after: a partner who never answers is not listening.
+        s.ignored += 1;
+        s.trust -= s.ignored === 1 ? 0.08 : 0.15;
         s.annoyance += 0.05;
         this.cause(turn, 'my question being ignored');
         s.pending = null;
@@ -636,8 +628,27 @@ export class ScriptedPersuadeeV1 implements UserSimulator<PersuadeeInputV1, Pers
       const r = this.answerAsk(per, turn, parts);
       return this.turn(parts.join(' '), r.intent, r.ends, r.ends ? 0 : null, r.revealed, r.stated);
     }
-    // Questions about the persuadee.
+    // A question about a specific doubt ("are you worried about overhead?"): it says so if it has it.
     let answeredSomething = false;
+    for (const c of per.probes) {
+      const held = s.concerns.find((x) => x.id === c);
+      answeredSomething = true;
+      intent = 'answer';
+      if (held && !held.revealed && held.answered < 1) {
+        held.revealed = true;
+        held.voicedTurn = turn;
+        revealed.push(c);
+        s.pending = { topic: CONCERN_TOPIC[c], turn };
+        parts.push(`${this.own('probe-yes')} ${this.pick(`own:concern:${c}`, CONCERN_OWN[c])}`);
+        intent = 'concern';
+        break;
+      }
+      if (!held) {
+        parts.push(this.own('probe-no'));
+        break;
+      }
+    }
+    // Questions about the persuadee.
     for (const q of per.questions.slice(0, 2)) {
       const a = this.answerQuestion(q);
       if (a) {
