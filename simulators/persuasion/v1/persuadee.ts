@@ -502,7 +502,8 @@ export class ScriptedPersuadeeV1 implements UserSimulator<PersuadeeInputV1, Pers
       if (per.topics.includes('legitimacy') || per.families.credibility) s.trust += 0.05 * keep;
     }
     if (content) s.lastContentTurn = turn;
-    if (keep > 0 && (content || per.topics.length > 0)) s.engaged += keep;
+    // Engagement is talk about the cause; an ask or a mention of the $2 alone is not.
+    if (keep > 0 && (content || per.topics.some((t) => t !== 'amount'))) s.engaged += keep;
     // Concerns: fully answered only when voiced first and spoken to in a message it can follow.
     for (const c of s.concerns) {
       if (!per.addresses.includes(c.id) || keep === 0) continue;
