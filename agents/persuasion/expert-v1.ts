@@ -64,6 +64,17 @@ export function charityQuestion(text: string): 'what' | 'where' | 'procedure' | 
   return null;
 }
 
+/** Ways people voice each doubt beyond the corpus patterns of `concernsVoiced`. */
+const EXTRA_VOICES: Record<Concern, RegExp> = {
+  legitimacy: /\b(wary|checked (them |it )?out|never heard of (them|it)|is (it|this|that) (real|legit)|trust\w* (this|them|charities))\b/i,
+  overhead: /\b(gets? to the (children|kids)|reaches the (children|kids)|goes to (the )?(children|kids)|administration|salaries)\b/i,
+  local: /\b(here (in the us|at home)|this country|our own (kids|children|country)|kids here)\b/i,
+  budget: /\b(tight|afford|need (the|this) money|financially|every penny|bills)\b/i,
+  procedure: /\bhow (would|do|does|can) (i|the donation|it|this) (even )?(donate|work|give)|come out of my payment|donate from here\b/i,
+  impact: /\b(make (any|a|much of a) difference|few cents (do|would)|such a small amount)\b/i,
+  'other-causes': /\b(already (give|donate|support)|other causes|causes closer to me|my church)\b/i,
+};
+
 function lastOf(transcript: TranscriptEntry[], role: string): string | null {
   for (let i = transcript.length - 1; i >= 0; i--) if (transcript[i]?.role === role) return (transcript[i] as TranscriptEntry).text;
   return null;
@@ -119,8 +130,10 @@ function readState(mine: string[], theirs: string[]): ReadState {
     if (asked && (tag.intent === 'refuse' || /not (ready|convinced|sure)|rather not|pass\b/i.test(text)) && !agreed) refused = true;
     for (const c of concernsVoiced(text)) if (!open.includes(c)) open.push(c);
   });
-  // Budget worries show up as refusals with money words, too.
-  if (theirs.some((x) => /\b(tight|afford|need the money|financially)\b/i.test(x)) && !open.includes('budget')) open.push('budget');
+  // Doubts also come in words the corpus patterns miss ("I'm wary of charities I haven't checked out").
+  for (const text of theirs) {
+    for (const [c, rx] of Object.entries(EXTRA_VOICES) as [Concern, RegExp][]) if (rx.test(text) && !open.includes(c)) open.push(c);
+  }
   const answered = (c: Concern) => mine.includes(CONCERN_ANSWERS[c]);
   return { asked, agreed, refused, openConcerns: open.filter((c) => !answered(c)) };
 }

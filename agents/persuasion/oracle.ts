@@ -1,8 +1,9 @@
 /**
  * `oracle` for Persuasion-v1: the expert, plus the hidden persona read through the privileged reset
  * hook. The scenario holds the persona's hidden agenda (the doubts it holds): the oracle asks about
- * each of them by name and answers it once voiced — in context, which is worth far more than an
- * answer out of the blue — instead of the expert's generic "any concerns?" and its weakest appeals.
+ * each of them by name at the end of a content message and answers it once voiced — in context,
+ * which is worth far more than an answer out of the blue — instead of the expert's generic "any
+ * concerns?", which brings out only one.
  * It cannot read the persuadee's luck or its backstory (simulator state, not scenario). It is the
  * upper reference of the audit, never a leaderboard entry.
  */
@@ -35,11 +36,14 @@ export class OraclePersuader extends ExpertPersuaderV1 {
     const held =
       scenario.agenda?.concerns ??
       [...CONCERNS].sort((a, b) => (weights[CONCERNS.indexOf(b)] as number) - (weights[CONCERNS.indexOf(a)] as number)).slice(0, 2);
-    // After the greeting and the charity, ask about each held doubt by name (the expert's answers
-    // follow when it is voiced), in place of the generic "any concerns?" and the weakest appeals.
-    const probes = held.map((c) => ({ key: `probe-${c}`, text: PROBES[c] }));
-    const [hello, org, ...rest] = EXPERT_PLAN;
-    const drop = new Set(['concerns', 'social', 'story', 'need'].slice(0, Math.min(4, probes.length + 1)));
-    this.plan = [hello as { key: string; text: string }, org as { key: string; text: string }, ...probes, ...rest.filter((p) => !drop.has(p.key))];
+    // Ask about each held doubt by name at the end of a content message (the expert's answer follows
+    // once it is voiced), instead of the expert's generic "any concerns?", which finds only one.
+    const plan = EXPERT_PLAN.filter((p) => p.key !== 'concerns').map((p) => ({ ...p }));
+    const carriers = ['org', 'need', 'logic'];
+    held.slice(0, carriers.length).forEach((c, i) => {
+      const item = plan.find((p) => p.key === carriers[i]);
+      if (item) item.text = `${item.text} ${PROBES[c]}`;
+    });
+    this.plan = plan;
   }
 }
