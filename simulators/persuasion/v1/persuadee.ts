@@ -194,6 +194,9 @@ const FACT_LINE = /\bmy (kids?|children|son|daughter|wife|husband|mom|mum|dad|fa
 const REACTION_CATEGORIES = new Set(['react-good', 'react-sad', 'react-neutral', 'skeptical', 'ask-what', 'ask-where', 'ask-org', 'ask-procedure', 'greet']);
 const INTENT_WORDS = /\b(donat\w*|giv\w*|contribut\w*|not much|i will|i'll|i would|i'd|i can|i could|i am going|i'm going|help out)\b/i;
 
+/** Chance that a persuadee who pledged raises the pledge (doubling it, at most $2) when asked once for more. */
+export const RAISE_PROBABILITY = 0.3;
+
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 const logit = (p: number) => Math.log(p / (1 - p));
 
@@ -269,17 +272,17 @@ function heldConcerns(scenario: PersuasionScenarioV1, rng: Rng): HeldConcern[] {
  * ⌊q·n⌋-th positive amount with q = σ(logit(u) + tilt·(w − center)), so each amount's share is the
  * width of the u-interval mapping to it.
  */
-export function expectedAmount(w: number, params: PersuadeeV1Params): number {
+export function expectedAmount(w: number, params: PersuadeeV1Params, f: (amount: number) => number = (x) => x): number {
   const a = params.positiveAmounts;
   const n = a.length;
-  if (n === 0) return 0.5;
+  if (n === 0) return f(0.5);
   const shift = params.amountTilt * (w - params.amountCenter);
   let prevU = 0;
   let total = 0;
   for (let k = 0; k < n; k++) {
     const qHi = (k + 1) / n;
     const uHi = k === n - 1 ? 1 : sigmoid(logit(qHi) - shift);
-    total += (a[k] as number) * (uHi - prevU);
+    total += f(a[k] as number) * (uHi - prevU);
     prevU = uHi;
   }
   return total;
@@ -354,7 +357,10 @@ export class ScriptedPersuadeeV1 implements UserSimulator<PersuadeeInputV1, Pers
   expectedDonation(): number {
     if (this.state.left) return 0;
     const w = this.willingness();
-    return sigmoid(w) * expectedAmount(w, this.params);
+    let amount = expectedAmount(w, this.params);
+    // Asked for more after a pledge, a giver doubles it (up to $2) with probability RAISE_PROBABILITY.
+    if (this.state.raised) amount += RAISE_PROBABILITY * expectedAmount(w, this.params, (x) => Math.min(x, 2 - x));
+    return sigmoid(w) * amount;
   }
 
   respond(input: PersuadeeInputV1): PersuadeeTurnV1 {
@@ -699,7 +705,7 @@ export class ScriptedPersuadeeV1 implements UserSimulator<PersuadeeInputV1, Pers
       }
       if (per.ask === 'more' && !s.raised) {
         s.raised = true;
-        if (s.uMore < 0.3 && s.committed < 2) {
+        if (s.uMore < RAISE_PROBABILITY && s.committed < 2) {
           s.committed = Math.min(2, Math.round((s.committed * 2 || 0.5) * 100) / 100);
           parts.push(this.own('raise').replace('{amount}', formatAmount(s.committed, rng)));
           this.said(true, turn);
