@@ -2,7 +2,9 @@
  * Step cost of Persuasion-v1 with the scripted persuadee: median and p90 wall time of `env.step`
  * (statechart + persuadee, no agent time) over episodes played by the expert and the random agent.
  *
- *   npx tsx scripts/persuasion-v1-steptime.ts [episodes per agent, default 200]
+ *   npx tsx scripts/persuasion-v1-steptime.ts [episodes per agent, default 200] [env id, default Persuasion-v1]
+ *
+ * Also times the persuadee alone (`respond`, the simulator's share of a step) on the same messages.
  */
 import { loadavg } from 'node:os';
 import '../envs/index.js';
@@ -10,13 +12,14 @@ import { createAgent } from '../agents/registry.js';
 import { make } from '../core/registry.js';
 
 const episodes = Number(process.argv[2] ?? 200);
-const env = make('Persuasion-v1');
+const envId = process.argv[3] ?? 'Persuasion-v1';
+const env = make(envId);
 const times: number[] = [];
 for (const name of ['expert', 'random']) {
   for (let seed = 0; seed < episodes; seed++) {
-    const agent = createAgent(name, { envId: 'Persuasion-v1' });
+    const agent = createAgent(name, { envId });
     let { observation } = await env.reset({ seed });
-    agent.reset?.({ seed, envId: 'Persuasion-v1' } as never);
+    agent.reset?.({ seed, envId } as never);
     let reward = 0;
     for (;;) {
       const action = await agent.act(observation, reward);
@@ -32,4 +35,4 @@ for (const name of ['expert', 'random']) {
 await env.close();
 times.sort((a, b) => a - b);
 const q = (p: number) => ((times[Math.floor(p * (times.length - 1))] as number) * 1000).toFixed(1);
-console.log(`Persuasion-v1 scripted: ${times.length} steps, median ${q(0.5)} µs, p90 ${q(0.9)} µs, p99 ${q(0.99)} µs (load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}, ${process.arch})`);
+console.log(`${envId} scripted, env.step: ${times.length} steps, median ${q(0.5)} µs, p90 ${q(0.9)} µs, p99 ${q(0.99)} µs (load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}, ${process.arch})`);

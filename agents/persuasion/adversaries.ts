@@ -111,7 +111,7 @@ export const PERSUASION_ADVERSARIES: AdversarySpec[] = [
   // Not a trick but a measurement: good content that never listens. It is what a replayed real
   // persuader is to this persuadee, so listening effects cannot be made large without drowning the
   // fidelity figures in noise; its limit (75) says how much of the expert's gain listening must keep
-  // earning (measured: about 55-65 on 30-200 seeds). See docs/envs/persuasion.md.
+  // earning (measured: 50.5 [46, 55] on the 200 dev seeds). See docs/envs/persuasion.md.
   talker(
     'deaf-script',
     "the expert's own plan word for word and one ask, never reading a reply (no answers, no follow-up)",
