@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import '../../envs/index.js';
 import '../../agents/index.js';
@@ -11,6 +11,7 @@ import { buildLeaderboard, type LeaderboardData, renderMarkdown, writeLeaderboar
 import { emptyReferences } from '../../eval/references.js';
 import { type LoadedResults, loadResults, writeResults } from '../../eval/results.js';
 import { jsonForScript } from '../../eval/site.js';
+import { launchChromium } from '../support/browser.js';
 
 const ENV = 'GuessNumber-v0';
 const dir = mkdtempSync(join(tmpdir(), 'dialogym-board-'));
@@ -50,11 +51,8 @@ beforeAll(async () => {
   }
   data = buildLeaderboard(loaded, { now: new Date(0) });
   html = writeLeaderboard(data, join(dir, 'site')).html;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-});
+  browser = await launchChromium();
+}, 180_000); // the first launch unpacks Chromium; slow on a loaded 2-core machine
 
 afterAll(async () => {
   await browser?.close();
