@@ -23,7 +23,7 @@ let browser: Browser | undefined;
 
 beforeAll(async () => {
   const loaded: LoadedResults[] = [];
-  for (const agent of ['random', 'expert']) {
+  for (const agent of ['random', 'expert', 'oracle']) {
     const r = await evaluate({
       agent,
       envIds: [ENV],
@@ -59,14 +59,21 @@ afterAll(async () => {
 });
 
 describe('leaderboard files', () => {
-  it('ranks entries by overall normalized score and writes md and json', () => {
-    expect(data.entries.map((e) => e.agent)).toEqual(['expert', 'random']);
+  it('ranks entries by overall normalized score, keeps the privileged oracle as an unranked reference, and writes md and json', () => {
+    expect(data.entries.map((e) => e.agent)).toEqual(['expert', 'random', 'oracle']);
+    expect(data.entries.map((e) => e.rank)).toEqual([1, 2, null]);
+    expect(data.entries.map((e) => e.privileged)).toEqual([false, false, true]);
+    const ref = data.references[ENV];
+    expect(ref?.oracle).toBe(1);
+    expect(ref?.reading).toMatch(/^expert reaches \d+ % of oracle$/);
     expect(data.envs).toEqual([ENV]);
     const md = readFileSync(join(dir, 'site', 'leaderboard.md'), 'utf8');
     expect(md).toBe(renderMarkdown(data));
     expect(md).toMatch(/\| expert \| dev \| scripted \| \d+\.\d \| \d+\.\d \[/);
     const json = JSON.parse(readFileSync(join(dir, 'site', 'leaderboard.json'), 'utf8'));
-    expect(json.entries).toHaveLength(2);
+    expect(json.entries).toHaveLength(3);
+    expect(md).toMatch(/\| oracle \(privileged, reference\) \| dev \|/);
+    expect(md).toMatch(/## References[\s\S]*\| GuessNumber-v0 \| -?\d+\.\d{3} \| \d+\.\d{3} \| 1\.000 \|/);
     expect(json.samples[data.entries[0]?.id as string][ENV].length).toBeGreaterThan(0);
   });
 
@@ -92,21 +99,28 @@ describe('leaderboard site in headless Chromium (file://)', () => {
     await page.waitForSelector('#leaderboard tr.entry');
 
     const agents = () => page.$$eval('#leaderboard tr.entry td:first-child', (tds) => tds.map((td) => td.textContent));
-    expect(await agents()).toEqual(['expert', 'random']);
+    const ORACLE = 'oracle (privileged, reference)';
+    expect(await agents()).toEqual(['expert', 'random', ORACLE]);
     // Sorting: by agent name ascending, then descending; by the env's score ascending puts random first.
+    // The privileged oracle stays below the submissions whatever the sort.
     await page.click('th[data-key="agent"] button');
-    expect(await agents()).toEqual(['expert', 'random']);
+    expect(await agents()).toEqual(['expert', 'random', ORACLE]);
     expect(await page.getAttribute('th[data-key="agent"]', 'aria-sort')).toBe('ascending');
     await page.click('th[data-key="agent"] button');
-    expect(await agents()).toEqual(['random', 'expert']);
+    expect(await agents()).toEqual(['random', 'expert', ORACLE]);
     await page.click(`th[data-key="env:${ENV}"] button`);
-    expect(await agents()).toEqual(['expert', 'random']);
+    expect(await agents()).toEqual(['expert', 'random', ORACLE]);
     await page.click(`th[data-key="env:${ENV}"] button`);
-    expect(await agents()).toEqual(['random', 'expert']);
+    expect(await agents()).toEqual(['random', 'expert', ORACLE]);
     expect(await page.getAttribute(`th[data-key="env:${ENV}"]`, 'aria-sort')).toBe('ascending');
 
+    // The reference row of the env: random, expert, oracle and the reading.
+    const refRow = await page.$$eval(`#references tr[data-env="${ENV}"] td`, (tds) => tds.map((td) => td.textContent));
+    expect(refRow[3]).toBe('1.000');
+    expect(refRow[5]).toMatch(/^expert reaches \d+ % of oracle$/);
+
     // One chart per env with a CI whisker per entry.
-    expect(await page.$$eval(`svg.chart[data-env="${ENV}"] circle`, (c) => c.length)).toBe(2);
+    expect(await page.$$eval(`svg.chart[data-env="${ENV}"] circle`, (c) => c.length)).toBe(3);
 
     // Transcript viewer.
     expect(await page.isHidden('#viewer')).toBe(true);
