@@ -107,8 +107,8 @@ describe('commands quoted in the docs', () => {
     expect(check(root, 'frobnicate --x')).toEqual(["unknown command 'frobnicate'"]);
     expect(check(root, 'import p4g --out x.jsonl')).toEqual([]);
     expect(quotedInvocations('run `dialogym audit Persuasion-v1 --short` then\n```sh\nnpx tsx cli/main.ts eval \\\n  --agent expert\n```')).toEqual([
-      'audit Persuasion-v1 --short',
       'eval --agent expert',
+      'audit Persuasion-v1 --short',
     ]);
   });
 });
