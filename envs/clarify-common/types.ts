@@ -109,3 +109,27 @@ export const taskTurnSchema = {
     corrected: { type: 'array', items: { type: 'string' } },
   },
 } as const;
+
+// ------------------------------------------------------------------------------------------------
+// ClarifySearch-v1
+
+export type QuestionFormJson = 'yesno' | 'either-or' | 'open' | 'not-a-question' | 'request';
+
+/** A v1 ClariQ user turn: the v0 fields plus how the question was read and whether it repeats one. */
+export interface SearchTurnV1 extends SearchTurn {
+  /** How the user read the agent's message ('request' for the opening turn). */
+  form: QuestionFormJson;
+  /** Index (0-based, among the agent's questions) of the earlier question this one repeats, or null. */
+  repeatOf: number | null;
+}
+
+export const searchTurnSchemaV1 = {
+  type: 'object',
+  required: ['utterance', 'polarity', 'source', 'revealedAspects', 'groundedOn', 'form', 'repeatOf'],
+  additionalProperties: false,
+  properties: {
+    ...searchTurnSchema.properties,
+    form: { enum: ['yesno', 'either-or', 'open', 'not-a-question', 'request'] },
+    repeatOf: { type: ['integer', 'null'], minimum: 0 },
+  },
+} as const;
