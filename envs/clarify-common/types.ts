@@ -121,15 +121,18 @@ export interface SearchTurnV1 extends SearchTurn {
   form: QuestionFormJson;
   /** Index (0-based, among the agent's questions) of the earlier question this one repeats, or null. */
   repeatOf: number | null;
+  /** The user gives up on the conversation (asked the same thing once too often): the episode ends. */
+  ended: boolean;
 }
 
 export const searchTurnSchemaV1 = {
   type: 'object',
-  required: ['utterance', 'polarity', 'source', 'revealedAspects', 'groundedOn', 'form', 'repeatOf'],
+  required: ['utterance', 'polarity', 'source', 'revealedAspects', 'groundedOn', 'form', 'repeatOf', 'ended'],
   additionalProperties: false,
   properties: {
     ...searchTurnSchema.properties,
     form: { enum: ['yesno', 'either-or', 'open', 'not-a-question', 'request'] },
     repeatOf: { type: ['integer', 'null'], minimum: 0 },
+    ended: { type: 'boolean' },
   },
 } as const;

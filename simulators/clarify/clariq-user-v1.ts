@@ -52,6 +52,8 @@ import {
 export const BARE_SHARE: Record<'yes' | 'no', number> = { yes: 0.46, no: 0.27 };
 /** Cosine of idf-weighted content words above which a question repeats an earlier one. */
 export const REPEAT_SIMILARITY = 0.9;
+/** Repeats of one question after which the user gives up (the fourth asking). */
+export const GIVE_UP_AFTER_REPEATS = 3;
 /** An either/or option is "the need" when its words match the facet at least this well, by this margin. */
 export const OPTION_MATCH = 0.55;
 export const OPTION_MARGIN = 0.08;
@@ -221,6 +223,7 @@ const PUZZLED = [
   "i'm not sure what you mean. what are you asking?",
   "sorry, what do you mean?",
 ];
+const ECHOED = ['that is what i am asking you.', "yes, that's what i asked.", 'that is my question.'];
 const ELABORATION = /\b(?:specific|specifically|exactly|more|kind|type|sort|which|detail|details|particular|aspect|else)\b/;
 
 export interface ClariqUserV1Options {
@@ -284,7 +287,7 @@ export class ClariqUserV1 {
   ): SearchTurnV1 {
     const said = new Set(contentTerms(utterance));
     const revealedAspects = source === 'request' ? [] : this.facet.all.map((t) => t.stem).filter((s) => said.has(s));
-    return { utterance, polarity, source, revealedAspects: [...new Set(revealedAspects)], groundedOn, form, repeatOf };
+    return { utterance, polarity, source, revealedAspects: [...new Set(revealedAspects)], groundedOn, form, repeatOf, ended: false };
   }
 
   answer(state: ClariqUserV1State, question: string, rng: Rng): SearchTurnV1 {
@@ -309,8 +312,14 @@ export class ClariqUserV1 {
     return t;
   }
 
-  /** The same content again; from the second repeat on, with impatience. */
+  /**
+   * The same content again; from the second repeat on, with impatience; asked a fourth time, the user
+   * gives up (`ended`), as people do with a system that does not listen.
+   */
   private repeatTurn(prev: SearchTurnV1, index: number, times: number): SearchTurnV1 {
+    if (times >= GIVE_UP_AFTER_REPEATS) {
+      return { ...prev, utterance: "you keep asking me the same thing. never mind, i'll search myself.", polarity: 'other', revealedAspects: [], groundedOn: null, repeatOf: index, ended: true };
+    }
     let text = prev.utterance.replace(/^(?:as i said, |i already told you: |i already said )/, '');
     if (times >= 2) text = prev.polarity === 'yes' || prev.polarity === 'no' ? `i already said ${text}` : `i already told you: ${text}`;
     else if (prev.form !== 'not-a-question') text = `as i said, ${text}`;
@@ -325,14 +334,17 @@ export class ClariqUserV1 {
   private fresh(state: ClariqUserV1State, question: string, rng: Rng): SearchTurnV1 {
     const form: QuestionForm = questionFormCached(question);
     if (form === 'not-a-question') return this.turn(rng.pick(PUZZLED), 'other', 'generated', form, null, null);
+    if (this.echoesUser(state, question)) return this.turn(rng.pick(ECHOED), 'other', 'generated', form, null, null);
     const grounded = this.grounded(question);
     if (grounded) {
       const said = new Set(contentTerms(grounded.answer));
       if (state.statement && contentTerms(state.statement).some((s) => said.has(s))) state.saidStatement = true;
       return this.turn(grounded.answer, polarityOf(grounded.answer), 'corpus', form, grounded.questionId, null);
     }
-    if (form === 'either-or') return this.eitherOr(state, question, rng);
-    if (form === 'open') {
+    // An "or" inside the request ("to be or not to be") offers no options: read it as an open question.
+    const eitherOr = form === 'either-or' && eitherOrOptions(question).filter((o) => termsOf(o, this.facet.requestStems).length > 0).length >= 2;
+    if (eitherOr) return this.eitherOr(state, question, rng);
+    if (form === 'open' || form === 'either-or') {
       const followUp = state.saidStatement && (ELABORATION.test(tokenize(question).join(' ')) || this.sharesStatement(state, question));
       if (followUp && state.detail) {
         state.saidDetail = true;
@@ -383,6 +395,25 @@ export class ClariqUserV1 {
       s += t.idf * this.facet.similarity(t, pool);
     }
     return w ? s / w : 0;
+  }
+
+  /**
+   * The user's own words handed back as a question (its request, or one of its replies): most of the
+   * question's words are that line's, and it has most of that line's. People answer that with "that is
+   * what i am asking you", not with new information.
+   */
+  private echoesUser(state: ClariqUserV1State, question: string): boolean {
+    const q = tokenize(question);
+    if (q.length === 0) return false;
+    const lines = [this.scenario.request, ...state.asked.map((a) => a.turn.utterance)];
+    for (const line of lines) {
+      const r = new Set(tokenize(line));
+      if (r.size === 0) continue;
+      const inLine = q.filter((t) => r.has(t)).length / q.length;
+      const covered = [...r].filter((t) => q.includes(t)).length / r.size;
+      if (inLine >= 0.75 && covered >= 0.6) return true;
+    }
+    return false;
   }
 
   private sharesStatement(state: ClariqUserV1State, question: string): boolean {
