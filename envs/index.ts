@@ -6,3 +6,4 @@ import './persuasion/index.js';
 import './social-deduction/index.js';
 import './embodied/index.js';
 import './clarify-task/index.js';
+import './clarify-task/v1.js';

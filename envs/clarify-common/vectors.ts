@@ -26,7 +26,7 @@ export class WordVectors {
     this.dims = file.dimensions;
     const buf = Buffer.from(file.vectors, 'base64');
     this.data = new Int8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-    file.words.forEach((w, i) => this.index.set(w, i * this.dims));
+    for (let i = 0; i < file.words.length; i++) this.index.set(file.words[i] as string, i * this.dims);
     this.scale2 = file.scale * file.scale;
   }
 

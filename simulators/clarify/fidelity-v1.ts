@@ -137,7 +137,11 @@ export async function clariqFidelityV1(set: ClariqSet, answer: ItemAnswerer, sim
     if ((form === 'yesno' ? 'no' : 'other') === h) majority += 1;
     const key = `${h}->${simDecision}`;
     confusion[key] = (confusion[key] ?? 0) + 1;
-    const bf = (byForm[form] ??= { n: 0, decisionAgreement: 0, ruleAgreement: 0 });
+    let bf = byForm[form];
+    if (!bf) {
+      bf = { n: 0, decisionAgreement: 0, ruleAgreement: 0 };
+      byForm[form] = bf;
+    }
     bf.n += 1;
     if (simDecision === h) bf.decisionAgreement += 1;
     if (simRule === h) bf.ruleAgreement += 1;
