@@ -29,11 +29,6 @@ function domainIdOf(dom: DomainIndex): string | null {
   return null;
 }
 
-function offerOnlyOf(instructions: string): Set<string> {
-  const m = /come up when you offer the options \(here: ([^)]*)\)/.exec(instructions);
-  return new Set((m?.[1] ?? '').split(',').map((s) => s.trim()).filter(Boolean));
-}
-
 /** The v0 reading plus v1's phrasings of "no preference" ("any of those is fine for the seating"). */
 export function readTranscriptV1(dom: DomainIndex, obs: Observation): TaskBelief & { deferred: boolean; askedBack: Set<string> } {
   const belief = readTranscript(dom, obs.transcript);

@@ -59,6 +59,7 @@ const fileSchema: JsonSchema = {
                 text: { type: 'string', minLength: 1 },
                 differ: { type: 'array', minItems: 2, maxItems: 2, items: { type: 'string' } },
                 if: condition,
+                // biome-ignore lint/suspicious/noThenProperty: a data field named "then" (if/then constraint), not a thenable.
                 then: condition,
               },
             },

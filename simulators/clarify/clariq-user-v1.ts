@@ -118,7 +118,12 @@ export function needPieces(request: string, facet: string): { headline: string; 
   const chosen = ranked.slice(0, 1);
   if (ranked[1] && (ranked[0] as Run).weight < 0.5 * clause.weight) chosen.push(ranked[1]);
   chosen.sort((a, b) => a.at - b.at);
-  const headline = chosen.map((r) => r.text).join(' and ');
+  // Two runs close together are said as the clause says them ("make a sourdough starter"), not joined by "and".
+  const tokens = tokenize(clause.text);
+  const first = chosen[0] as Run;
+  const last = chosen[chosen.length - 1] as Run;
+  const end = last.at + last.text.split(' ').length;
+  const headline = end - first.at <= 8 ? tokens.slice(first.at, end).join(' ') : chosen.map((r) => r.text).join(' and ');
   const detailParts = [clause.text, ...informative.filter((p) => p !== clause).map((p) => p.text)];
   const detail = detailParts.join(', and ');
   return { headline, detail: detail === headline ? null : detail };
@@ -297,9 +302,12 @@ export class ClariqUserV1 {
     const normalized = tokenize(question).join(' ');
     for (let i = 0; i < state.asked.length; i++) {
       const prev = state.asked[i] as AskedQuestion;
+      // Content words decide only when the question has some of its own (beyond the request);
+      // "tell me about X" and "what would you like to know about X?" share them all and differ.
+      const own = stems.some((t) => !this.facet.requestStems.has(t));
       const same =
         prev.question === normalized ||
-        (stems.length > 0 && (prev.stems.join(' ') === stems.join(' ') || cosine(qv, idfVector(prev.stems, idf)) >= REPEAT_SIMILARITY));
+        (own && (prev.stems.join(' ') === stems.join(' ') || cosine(qv, idfVector(prev.stems, idf)) >= REPEAT_SIMILARITY));
       if (same) {
         const times = state.asked.filter((a) => a.turn.repeatOf === i).length + 1;
         const t = this.repeatTurn(prev.turn, i, times);

@@ -120,6 +120,7 @@ export function taskUserTurnV1(scenario: TaskScenarioV1, state: TaskUserStateV1,
   // A list of values to confirm is read as one thing: "is it all right?"
   const confirms = topics.filter((t): t is { slot: string; how: 'confirm'; value: SlotValueJson } => t.how === 'confirm');
   if (confirms.length) {
+    let used = 1;
     const wrong = confirms.filter((c) => goal[c.slot] !== c.value);
     if (wrong.length === 0) {
       answers.push(confirms.length > 1 ? "Yes, that's all right." : rng.pick(['Yes, that is right.', 'Yes, correct.']));
@@ -129,6 +130,7 @@ export function taskUserTurnV1(scenario: TaskScenarioV1, state: TaskUserStateV1,
       const fixed: string[] = [];
       // A list that is mostly wrong gets one correction and a shrug, not a form filled in.
       const fixes = wrong.length > capacity ? 1 : wrong.length;
+      used = fixes;
       for (const c of wrong.slice(0, fixes)) {
         const def = dom.slot(c.slot);
         const want = goal[c.slot];
@@ -151,7 +153,8 @@ export function taskUserTurnV1(scenario: TaskScenarioV1, state: TaskUserStateV1,
       answers.push(`${text}.`);
       turn.acts.push('negate', 'inform');
     }
-    capacity -= Math.min(capacity, Math.max(1, Math.min(wrong.length, wrong.length > capacity ? capacity : wrong.length)));
+    // Reading the list back is one thing said; each correction is one.
+    capacity = Math.max(0, capacity - used);
   }
 
   const informed: string[] = [];
