@@ -9,7 +9,9 @@
  * and count the steps answered. The in-process figure replays the same actions through the same
  * runner (`runJobs` with a replay agent) at the same concurrency. Both are wall-clock steps/s
  * including resets; client and server share the machine's cores, as a trainer and its env server
- * on one node do. Each WebSocket step's round-trip time is sampled for its median and p95.
+ * on one node do. Each WebSocket step's round-trip time is sampled for its median and p95, and the
+ * server's CPU time per step (from its /status) is set beside the in-process CPU time per step:
+ * on a loaded machine wall-clock rates swing with the load, CPU time much less.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -29,6 +31,10 @@ export interface ServerRun {
   ratio: number;
   stepRttMedianMs: number;
   stepRttP95Ms: number;
+  /** CPU time of the server process per step (reset included), from its /status: less sensitive to machine load than wall time. */
+  serverCpuUsPerStep: number;
+  /** CPU time per step of the in-process replay (this process). */
+  inProcessCpuUsPerStep: number;
   errors: number;
 }
 
@@ -122,8 +128,14 @@ async function session(url: string, episodes: EpisodeRecord[], rtts: number[]): 
   return { steps, errors };
 }
 
-async function inProcess(episodes: EpisodeRecord[], concurrency: number): Promise<number> {
+async function serverCpuSeconds(url: string): Promise<number> {
+  const r = await fetch(`${url}/status`);
+  return ((await r.json()) as { cpu_seconds: number }).cpu_seconds;
+}
+
+async function inProcess(episodes: EpisodeRecord[], concurrency: number): Promise<{ stepsPerSec: number; cpuUsPerStep: number }> {
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   let steps = 0;
   await runJobs(
     episodes.map((r, i) => ({ key: `b${i}`, envId: r.env.id, seed: r.seed, agent: 'replay', source: i })),
@@ -135,7 +147,8 @@ async function inProcess(episodes: EpisodeRecord[], concurrency: number): Promis
       },
     },
   );
-  return steps / ((performance.now() - t0) / 1000);
+  const c = process.cpuUsage(c0);
+  return { stepsPerSec: steps / ((performance.now() - t0) / 1000), cpuUsPerStep: (c.user + c.system) / steps };
 }
 
 export async function measureServer(opts: ServerBenchOptions = {}): Promise<ServerBenchResult> {
@@ -164,12 +177,15 @@ export async function measureServer(opts: ServerBenchOptions = {}): Promise<Serv
       const shards: EpisodeRecord[][] = Array.from({ length: c }, () => []);
       for (const [i, r] of eps.entries()) shards[i % c]?.push(r);
       const rtts: number[] = [];
+      const cpu0 = await serverCpuSeconds(server.url);
       const t0 = performance.now();
       const outs = await Promise.all(shards.map((s) => session((server as ServeChild).url, s, rtts)));
       const wallS = (performance.now() - t0) / 1000;
+      const serverCpuS = (await serverCpuSeconds(server.url)) - cpu0;
       const steps = outs.reduce((a, o) => a + o.steps, 0);
       const wsRate = steps / wallS;
-      const inRate = await inProcess(eps, c);
+      const inProc = await inProcess(eps, c);
+      const inRate = inProc.stepsPerSec;
       result.runs.push({
         concurrency: c,
         episodes: eps.length,
@@ -179,6 +195,8 @@ export async function measureServer(opts: ServerBenchOptions = {}): Promise<Serv
         ratio: round(wsRate / inRate, 3),
         stepRttMedianMs: round(quantile(rtts, 0.5), 3),
         stepRttP95Ms: round(quantile(rtts, 0.95), 3),
+        serverCpuUsPerStep: round((serverCpuS * 1e6) / steps, 1),
+        inProcessCpuUsPerStep: round(inProc.cpuUsPerStep, 1),
         errors: outs.reduce((a, o) => a + o.errors, 0),
       });
     }
@@ -199,7 +217,8 @@ export function serverRows(r: ServerBenchResult): { benchmark: string; figure: s
     benchmark: `serve over WebSocket, ${run.concurrency} session${run.concurrency === 1 ? '' : 's'} (${r.envId} × ${r.agent})`,
     figure:
       `${Math.round(run.wsStepsPerSec).toLocaleString('en-US')} steps/s vs ${Math.round(run.inProcessStepsPerSec).toLocaleString('en-US')} in process ` +
-      `= ${run.ratio.toFixed(2)}×; step round trip median ${run.stepRttMedianMs.toFixed(2)} ms, p95 ${run.stepRttP95Ms.toFixed(2)} ms; ` +
+      `= ${run.ratio.toFixed(2)}×; server CPU ${run.serverCpuUsPerStep.toFixed(0)} µs/step vs ${run.inProcessCpuUsPerStep.toFixed(0)} in process; ` +
+      `step round trip median ${run.stepRttMedianMs.toFixed(2)} ms, p95 ${run.stepRttP95Ms.toFixed(2)} ms; ` +
       `${run.episodes} episodes, ${run.errors} errors`,
     target: 'no errors',
     status: run.errors === 0 ? 'PASS' : 'MISS',

@@ -602,6 +602,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<DialogymSer
       error_replies: st.errors,
       refused_at_capacity: st.refusedCapacity,
       idle_timeouts: st.idleTimeouts,
+      // This process's CPU time, for the throughput benchmark's per-step cost and for operators.
+      cpu_seconds: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
     };
   };
 

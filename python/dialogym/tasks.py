@@ -35,15 +35,19 @@ def parse_info(info: Any) -> Dict[str, Any]:
 
 
 def reset_params(row: Mapping[str, Any], default_env_id: Optional[str] = None) -> Dict[str, Any]:
-    """The reset fields of a row: its own columns first, then ``info``'s, then ``default_env_id``."""
-    info = parse_info(row.get("info"))
+    """The reset fields of a row: its own columns first, then ``info``'s, then those under an
+    ``extra_info`` mapping (where verl- and SkyRL-style datasets keep per-row fields), then
+    ``default_env_id``."""
+    extra = row.get("extra_info")
+    extra = extra if isinstance(extra, Mapping) else {}
+    sources = [row, parse_info(row.get("info")), extra, parse_info(extra.get("info"))]
     out: Dict[str, Any] = {}
     for k in RESET_FIELDS:
-        v = row.get(k)
-        if v is None:
-            v = info.get(k)
-        if v is not None:
-            out[k] = v
+        for src in sources:
+            v = src.get(k)
+            if v is not None:
+                out[k] = v
+                break
     if "env_id" not in out and default_env_id is not None:
         out["env_id"] = default_env_id
     # Numbers may come back from dataframes as floats or numpy scalars.
