@@ -166,7 +166,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<DialogymSer
         const env = make(id, { disableEnvChecker: true });
         version = env.spec.version;
         maxSteps = env.spec.maxEpisodeSteps ?? maxSteps;
-        void env.close();
+        env.close().catch(() => undefined);
       } catch {
         // An env that cannot be built with its defaults is still listed; reset will report why.
       }
@@ -377,9 +377,12 @@ export async function startServer(opts: ServerOptions = {}): Promise<DialogymSer
       };
       if (typeof timeoutS !== 'number') return run();
       let timer: NodeJS.Timeout | undefined;
+      const running = run();
+      // After a timeout the episode is abandoned (its env is closed under it): its failure is nobody's to handle.
+      running.catch(() => undefined);
       try {
         return await Promise.race([
-          run(),
+          running,
           new Promise<never>((_, reject) => {
             timer = setTimeout(() => reject(new WireError('EXECUTION_ERROR', `step took longer than timeout_s=${timeoutS}`)), timeoutS * 1000);
           }),

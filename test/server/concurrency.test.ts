@@ -89,9 +89,31 @@ describe('concurrent sessions', () => {
       // The scripted session finished all its steps while the LLM one was still waiting on its 1.5 s reply.
       expect(slowDone).toBeGreaterThan(1400);
       expect(fastDone).toBeLessThan(slowDone);
-      expect(Math.max(...fastSteps)).toBeLessThan(500);
+      // Had the LLM session blocked the server, a scripted step would have waited out its 1.5 s reply.
+      expect(Math.max(...fastSteps)).toBeLessThan(1000);
       slow.close();
       fast.close();
+    } finally {
+      await server.drain();
+    }
+  });
+
+  it('POST /step honours timeout_s; the abandoned episode ends quietly and the server keeps serving', async () => {
+    const provider = createLlmProvider({ baseURL: llmServer.url, model: 'sim', noCache: true, timeoutMs: 10_000, maxRepairs: 1 });
+    const server = await startServer({ port: 0, llm: { provider, simulator: { kind: 'llm', model: 'sim' } } });
+    try {
+      const r = await fetch(`${server.url}/step`, {
+        method: 'POST',
+        body: JSON.stringify({ env_id: ENV, seed: 1, sim: 'llm', action: { message: 'ASK is it even?' }, timeout_s: 0.2 }),
+      });
+      expect(r.status).toBe(500);
+      expect(((await r.json()) as { detail: string }).detail).toMatch(/timeout_s=0.2/);
+      // Let the abandoned LLM call come back and fail against its closed env.
+      await new Promise((res) => setTimeout(res, 3500));
+      expect((await fetch(`${server.url}/health`)).status).toBe(200);
+      const c = await connect(server.url);
+      expect((await c.request({ type: 'reset', data: { env_id: ENV, seed: 2 } })).type).toBe('observation');
+      c.close();
     } finally {
       await server.drain();
     }
