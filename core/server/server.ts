@@ -98,7 +98,8 @@ interface WsSession {
   session: EnvSession;
   queue: string[];
   busy: boolean;
-  idleTimer: NodeJS.Timeout | undefined;
+  /** Date.now() of the last message answered (or of the connection). */
+  lastActivity: number;
   closing: boolean;
 }
 
@@ -405,23 +406,27 @@ export async function startServer(opts: ServerOptions = {}): Promise<DialogymSer
     if (s.ws.readyState === WebSocket.OPEN) s.ws.send(JSON.stringify(msg));
   };
 
-  const armIdle = (s: WsSession) => {
-    if (s.idleTimer) clearTimeout(s.idleTimer);
-    s.idleTimer = undefined;
-    if (idleTimeoutMs <= 0 || s.closing) return;
-    s.idleTimer = setTimeout(() => {
-      if (s.busy || s.queue.length > 0) return armIdle(s);
-      stats.idleTimeouts += 1;
-      send(s, errorMessage('SESSION_ERROR', `session idle for ${Math.round(idleTimeoutMs / 1000)} s: closed`));
-      void endSession(s, 1001, 'idle timeout');
-    }, idleTimeoutMs);
-    s.idleTimer.unref?.();
-  };
+  // One sweep for every session (as OpenEnv's reaper) rather than a timer re-armed on each message.
+  const reaper =
+    idleTimeoutMs > 0
+      ? setInterval(
+          () => {
+            const now = Date.now();
+            for (const s of live) {
+              if (s.closing || s.busy || s.queue.length > 0 || now - s.lastActivity < idleTimeoutMs) continue;
+              stats.idleTimeouts += 1;
+              send(s, errorMessage('SESSION_ERROR', `session idle for ${Math.round(idleTimeoutMs / 1000)} s: closed`));
+              void endSession(s, 1001, 'idle timeout');
+            }
+          },
+          Math.max(10, Math.min(idleTimeoutMs / 4, 5000)),
+        )
+      : undefined;
+  reaper?.unref();
 
   const endSession = async (s: WsSession, code: number, reason: string): Promise<void> => {
     if (s.closing) return;
     s.closing = true;
-    if (s.idleTimer) clearTimeout(s.idleTimer);
     s.queue.length = 0;
     // Close the env once its step in flight (if any) has finished: `pump` calls back here.
     if (!s.busy) await finishSession(s);
@@ -489,8 +494,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<DialogymSer
     } finally {
       s.busy = false;
       stats.stepsInFlight -= 1;
+      s.lastActivity = Date.now();
       if (s.closing) await finishSession(s);
-      else armIdle(s);
       notifyIdle();
     }
   };
@@ -514,11 +519,10 @@ export async function startServer(opts: ServerOptions = {}): Promise<DialogymSer
       ws.close(1013, 'capacity reached');
       return;
     }
-    const s: WsSession = { ws, session: new EnvSession(sessionConfig), queue: [], busy: false, idleTimer: undefined, closing: false };
+    const s: WsSession = { ws, session: new EnvSession(sessionConfig), queue: [], busy: false, lastActivity: Date.now(), closing: false };
     live.add(s);
     stats.activeSessions = live.size;
     stats.sessionsOpened += 1;
-    armIdle(s);
     ws.on('message', (data: RawData) => {
       if (s.closing) return;
       if (draining) {
@@ -614,6 +618,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<DialogymSer
   const drain = (): Promise<void> => {
     drained ??= (async () => {
       draining = true;
+      if (reaper) clearInterval(reaper);
       server.close();
       // Nothing new is read; what is queued but not started is dropped, what runs finishes and replies.
       for (const s of live) {
