@@ -189,6 +189,9 @@ class AsyncDialogymClient:
         self._had_session = True
         try:
             await self._ws.send(json.dumps(message))
+        except ConnectionClosed:
+            pass  # the server may have said why before closing (CAPACITY_REACHED, idle timeout): read it below
+        try:
             raw = await asyncio.wait_for(self._ws.recv(), timeout=self._message_timeout)
         except ConnectionClosed as e:
             self._ws = None

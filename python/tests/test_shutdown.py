@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 import unittest
 
 from support import Server
@@ -44,6 +45,28 @@ class KilledClientAndSigterm(unittest.TestCase):
             self.assertTrue(text.endswith("\n"))
             records = [json.loads(line) for line in text.splitlines()]
             self.assertEqual([r["key"] for r in records], ["GuessNumber-v0/served/finished"])
+        finally:
+            server.stop()
+
+
+class Capacity(unittest.TestCase):
+    def test_capacity_reached_then_a_freed_slot(self) -> None:
+        server = Server("--max-sessions", "1", record=False)
+        try:
+            first = DialogymClient(server.url)
+            first.reset(env_id="GuessNumber-v0", seed=1)
+            second = DialogymClient(server.url)
+            with self.assertRaises(DialogymError) as e:
+                second.reset(env_id="GuessNumber-v0", seed=2)
+            self.assertEqual(e.exception.code, "CAPACITY_REACHED")
+            self.assertEqual((e.exception.data["active_sessions"], e.exception.data["max_sessions"]), (1, 1))
+            first.close()
+            for _ in range(100):  # the server frees the slot once it has seen the close
+                if get_json(server.url, "/status")["active_sessions"] == 0:
+                    break
+                time.sleep(0.05)
+            self.assertFalse(second.reset(env_id="GuessNumber-v0", seed=2).done)
+            second.close()
         finally:
             server.stop()
 
