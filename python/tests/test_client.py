@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import unittest
 
-from support import comparable, reference_episodes, shared_server
+from support import WORK, comparable, reference_episodes, run_cli, shared_server
 
 from dialogym import AsyncDialogymClient, DialogymClient, DialogymError, get_json
 
@@ -50,6 +51,31 @@ class EveryEnvOverTheWire(unittest.TestCase):
                     served = [r for r in self.server.records() if r["key"] == f"{env_id}/served/{episode_id}"]
                     self.assertEqual(len(served), 1, "exactly one record of the finished episode")
                     self.assertEqual(comparable(served[0]), comparable(rec))
+
+    def test_served_records_replay_with_dialogym_replay(self) -> None:
+        """A served episode's record is an ordinary record: ``dialogym replay`` re-runs it identically."""
+        keys = []
+        for env_id in self.envs:
+            rec = self.refs[env_id][0]
+            episode_id = f"replay-{env_id}"
+            with DialogymClient(self.server.url) as env:
+                env.reset(env_id=env_id, seed=rec["seed"], episode_id=episode_id)
+                for turn in rec["turns"]:
+                    env.step(turn["action"])
+            keys.append(f"{env_id}/served/{episode_id}")
+        served = {r["key"]: r for r in self.server.records() if r["key"] in keys}
+        self.assertEqual(sorted(served), sorted(keys))
+        src = os.path.join(WORK, "served-for-replay.jsonl")
+        out = os.path.join(WORK, "replayed.jsonl")
+        with open(src, "w", encoding="utf-8") as f:
+            for k in keys:
+                f.write(json.dumps(served[k]) + "\n")
+        r = run_cli("replay", "--in", src, "--out", out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(out, encoding="utf-8") as f:
+            replayed = {x["key"]: x for x in (json.loads(line) for line in f if line.strip())}
+        for k in keys:
+            self.assertEqual({**replayed[k], "timings": None}, {**served[k], "timings": None}, k)
 
     def test_async_sessions_are_independent(self) -> None:
         rec = self.refs["GuessNumber-v0"][0]
