@@ -3,6 +3,7 @@ import './guess-number/index.js';
 import './clarify-search/index.js';
 import './clarify-search/v1.js';
 import './persuasion/index.js';
+import './persuasion/v1.js';
 import './social-deduction/index.js';
 import './embodied/index.js';
 import './clarify-task/index.js';
