@@ -4,4 +4,5 @@ import './clarify-search/index.js';
 import './persuasion/index.js';
 import './social-deduction/index.js';
 import './embodied/index.js';
+import './embodied/v1.js';
 import './clarify-task/index.js';
