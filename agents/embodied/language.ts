@@ -65,6 +65,14 @@ function ofType(plan: HousePlan, type: string): string[] {
   return plan.receptacles.filter((r) => r.type === type).map((r) => r.id);
 }
 
+/** Places of a type in wall order (cabinets and drawers by the unit they hang over or sit under). */
+function leftToRight(plan: HousePlan, type: string): string[] {
+  const { wall, above, under } = plan.layout;
+  if (type === 'cabinet') return Object.keys(above).sort((a, b) => wall.indexOf(above[a]!) - wall.indexOf(above[b]!));
+  if (type === 'drawer') return Object.keys(under).sort((a, b) => wall.indexOf(under[a]!) - wall.indexOf(under[b]!));
+  return wall.filter((id) => id.startsWith(`${type} `));
+}
+
 function wallDistance(plan: HousePlan, a: string, b: string): number {
   const unit = (id: string) => (plan.layout.wall.includes(id) ? id : (plan.layout.above[id] ?? plan.layout.under[id] ?? plan.layout.on[id]));
   const i = plan.layout.wall.indexOf(unit(a) ?? '');
@@ -90,6 +98,13 @@ export function resolvePlace(phrase: string, plan: HousePlan): string[] {
   if (!head) return [];
   const all = ofType(plan, head.type);
   if (all.length <= 1) return all;
+  const ordinal = /^(?:the |a )?(first|second|third|fourth|fifth) ([a-z ]+?) from the (left|right)\b/.exec(p);
+  if (ordinal && ordinal[2] === head.type) {
+    const order = leftToRight(plan, head.type);
+    if (ordinal[3] === 'right') order.reverse();
+    const id = order[['first', 'second', 'third', 'fourth', 'fifth'].indexOf(ordinal[1]!)];
+    return id ? [id] : [];
+  }
   const rest = p.slice(head.end);
   const landmark = (s: string) => resolvePlace(s, plan)[0];
   const wall = plan.layout.wall;
@@ -132,11 +147,9 @@ export function resolvePlace(phrase: string, plan: HousePlan): string[] {
   }
   const near = /^ near (.+)$/.exec(rest);
   if (near) {
+    // A rough area: every place of the kind, the closest to the landmark first.
     const x = landmark(near[1]!);
-    if (!x) return all;
-    const sorted = [...all].sort((a, b) => wallDistance(plan, a, x) - wallDistance(plan, b, x));
-    const best = wallDistance(plan, sorted[0]!, x);
-    return sorted.filter((id) => wallDistance(plan, id, x) <= best + 1);
+    return x ? [...all].sort((a, b) => wallDistance(plan, a, x) - wallDistance(plan, b, x)) : all;
   }
   if (/left end|leftmost/.test(p)) return wall.filter((id) => all.includes(id)).slice(0, 1);
   if (/right end|rightmost/.test(p)) return wall.filter((id) => all.includes(id)).slice(-1);
@@ -212,32 +225,63 @@ function assignment(taskId: string, want: Record<string, string | undefined>): R
  * so any paraphrase that names the task's content is understood.
  */
 export function recogniseGoalV1(text: string): { type: string; params: Record<string, string>; conditions: Condition[] } | null {
-  const t = text.toLowerCase();
-  const ms = mentions(t);
+  // The goal comes before any sub-goal: the first sentence that names a task decides it (a sub-goal
+  // such as "put it in the toaster" must not make a put-all task look like toast); its parameters
+  // may be spelled out in the sentences after it ("Breakfast time! … a slice of tomato").
+  const sentences = text.toLowerCase().split(/(?<=[.!?])\s+/);
+  for (let i = 0; i < sentences.length; i++) {
+    // A request may take two sentences ("Could you see to the plant? It hasn't had water for days.").
+    for (const span of [sentences[i]!, sentences.slice(i, i + 2).join(' ')]) {
+      const type = goalType(span);
+      if (type) return goalFrom(type, sentences.slice(i).join(' '), span);
+    }
+  }
+  return null;
+}
+
+type GoalV1 = { type: string; params: Record<string, string>; conditions: Condition[] };
+
+function goalType(t: string): string | null {
   const has = (re: RegExp) => re.test(t);
+  if (has(/\bbreakfast\b/)) return 'breakfast';
+  if (has(/\bsandwich/)) return 'sandwich';
+  if (has(/\bsalad\b/)) return 'salad';
+  if (has(/\bcoffee\b(?! (table|machine))/)) return 'coffee';
+  if (has(/\b(house)?plant\b/) && has(/\b(water|drink|thirsty)\b/)) return 'water_plant';
+  if (has(/\bboil/) && has(/\bpotato/)) return 'boil_potato';
+  if (has(/\bpotato/) && has(/\b(cook|cooked|microwave|heat|heated)\b/) && has(/\b(slices?|pieces?)\b/)) return 'cooked_potato';
+  if (has(/\btoast(?!er)/)) return 'toast';
+  if (has(/\b(all|every|each)\b/)) return has(/\b(clean|wash|washing|rinse|dirty)\b/) ? 'clean_all' : 'put_all';
+  if (has(/\b(slices?|pieces?)\b/) && has(/\bplate\b/)) return 'slices_on_plate';
+  return null;
+}
+
+function goalFrom(type: string, all: string, first: string): GoalV1 | null {
+  const t = first;
+  const ms = mentions(t);
   const pick = (type: string, want: Record<string, string | undefined> = {}) => {
     const params = assignment(type, want);
     const tpl = TASK_TEMPLATES.find((x) => x.id === type);
     return params && tpl ? { type, params, conditions: instantiateTemplate(tpl, params).conditions } : null;
   };
-  if (has(/\bbreakfast\b/)) return pick('breakfast', { fruit: has(/\bapple/) ? 'apple' : has(/\btomato/) ? 'tomato' : undefined });
-  if (has(/\bsandwich/)) return pick('sandwich');
-  if (has(/\bsalad\b/)) return pick('salad');
-  if (has(/\bcoffee\b/) && !has(/coffee (table|machine)/)) return pick('coffee');
-  if (has(/\b(house)?plant\b/) && has(/\b(water|drink|thirsty)\b/)) return pick('water_plant');
-  if (has(/\bboil/) && has(/\bpotato/)) return pick('boil_potato');
-  if (has(/\bpotato/) && has(/\b(cook|cooked|microwave|heat|heated)\b/)) return pick('cooked_potato', { n: count(t) });
-  if (has(/\btoast/)) return pick('toast');
-  if (has(/\b(all|every|each)\b/)) {
-    const obj = ms.find((m) => !m.type.endsWith(' slice'))?.type;
-    if (has(/\b(clean|wash|washing|rinse|dirty)\b/)) return pick('clean_all', { object: obj });
-    const rest = obj ? t.slice(t.indexOf(obj) + obj.length) : t;
-    const dest = firstType(rest)?.type;
-    if (obj && dest) return pick('put_all', { object: obj, receptacle: dest });
+  switch (type) {
+    case 'breakfast':
+      return pick('breakfast', { fruit: /\bapple/.test(all) ? 'apple' : /\btomato/.test(all) ? 'tomato' : undefined });
+    case 'cooked_potato':
+      return pick('cooked_potato', { n: count(t) });
+    case 'clean_all':
+      return pick('clean_all', { object: ms.find((m) => !m.type.endsWith(' slice'))?.type });
+    case 'put_all': {
+      const obj = ms.find((m) => !m.type.endsWith(' slice'))?.type;
+      const rest = obj ? t.slice(t.indexOf(obj) + obj.length) : t;
+      const dest = firstType(rest)?.type;
+      return obj && dest ? pick('put_all', { object: obj, receptacle: dest }) : null;
+    }
+    case 'slices_on_plate': {
+      const food = ms.find((m) => ['tomato', 'apple', 'lettuce', 'bread'].includes(m.type.replace(/ slice$/, '')))?.type.replace(/ slice$/, '');
+      return food ? pick('slices_on_plate', { n: count(t), food }) : null;
+    }
+    default:
+      return pick(type);
   }
-  if (has(/\b(slices?|pieces?)\b/)) {
-    const food = ms.find((m) => ['tomato', 'apple', 'lettuce', 'bread'].includes(m.type.replace(/ slice$/, '')))?.type.replace(/ slice$/, '');
-    if (food) return pick('slices_on_plate', { n: count(t), food });
-  }
-  return null;
 }

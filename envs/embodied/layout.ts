@@ -158,15 +158,31 @@ export function placeDescriptions(world: World, layout: Layout, id: string, dept
     const counters = layout.wall.filter((x) => x.startsWith('counter'));
     if (counters[0] === id) out.push('the counter at the left end', 'the leftmost counter');
     if (counters[counters.length - 1] === id) out.push('the counter at the right end', 'the rightmost counter');
+    out.push(...ordinals('counter', counters, id));
   } else if ((r.type === 'cabinet' || r.type === 'drawer') && depth === 0) {
-    const unit = r.type === 'cabinet' ? layout.above[id] : layout.under[id];
+    const map = r.type === 'cabinet' ? layout.above : layout.under;
+    const unit = map[id];
     const rel = r.type === 'cabinet' ? 'above' : 'under';
-    const peers = Object.entries(r.type === 'cabinet' ? layout.above : layout.under).filter(([, u]) => u === unit);
+    const peers = Object.entries(map).filter(([, u]) => u === unit);
     if (unit && peers.length === 1) {
       for (const d of placeDescriptions(world, layout, unit, depth + 1)) out.push(`the ${r.type} ${rel} ${d}`);
     }
+    // Left to right by the unit each hangs over (or sits under).
+    const order = Object.keys(map).sort((a, b) => layout.wall.indexOf(map[a]!) - layout.wall.indexOf(map[b]!));
+    if (peers.length === 1) out.push(...ordinals(r.type, order, id));
   }
   return out;
+}
+
+export const ORDINALS = ['first', 'second', 'third', 'fourth', 'fifth'] as const;
+
+/** `the second counter from the left`, `the first cabinet from the right`, for the place at its position. */
+function ordinals(type: string, leftToRight: string[], id: string): string[] {
+  const i = leftToRight.indexOf(id);
+  if (i < 0) return [];
+  const fromLeft = ORDINALS[i];
+  const fromRight = ORDINALS[leftToRight.length - 1 - i];
+  return [fromLeft ? `the ${fromLeft} ${type} from the left` : '', fromRight ? `the ${fromRight} ${type} from the right` : ''].filter(Boolean);
 }
 
 /** A rough area for a place: `a cabinet near the sink`, `one of the counters`. */

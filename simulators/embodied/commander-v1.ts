@@ -32,7 +32,7 @@ import { propCount, propsSatisfied, type TaskInstance } from '../../envs/embodie
 import { findObject, findReceptacle, prepOf, rootOf, type World, type WorldObject } from '../../envs/embodied/world.js';
 import type { SimulatorContext, UserSimulator } from '../types.js';
 import { type CommanderActV1, type CommanderInputV1, type CommanderTurnV1, commanderTurnSchemaV1, type FollowerAct } from './acts.js';
-import { askedState, asksForGoal, classifyFollower, type Mention, mentions } from './nlu.js';
+import { askedStates, asksForGoal, classifyFollower, type Mention, mentions } from './nlu.js';
 import { cap, type PhrasingSplit, realize } from './phrasing.js';
 import { indefinite, nounOf, objectNoun, objectPlace, pluralNoun } from './refer.js';
 
@@ -192,25 +192,7 @@ export class ScriptedCommanderV1 implements UserSimulator<CommanderInputV1, Comm
 
   /** The goal in everyday words, all of it (task type and parameters), in a paraphrase. */
   goalSentence(task: TaskInstance): string {
-    const p = task.params;
-    const vars: Record<string, string> = {};
-    if (p.object) {
-      vars.object = nounOf(p.object);
-      vars.objects = pluralNoun(p.object);
-    }
-    if (p.receptacle) {
-      const unique = this.scenario.world.receptacles.filter((r) => r.type === p.receptacle).length === 1;
-      vars.dest = unique ? `the ${p.receptacle}` : indefinite(p.receptacle);
-      vars.prep = p.prep ?? 'on';
-    }
-    if (p.n) {
-      const words = ['a', 'two', 'three'][Number(p.n) - 1] ?? p.n;
-      vars.amount = Number(p.n) === 1 ? 'a slice' : `${words} slices`;
-      vars.pieces = Number(p.n) === 1 ? 'one piece' : `${words} pieces`;
-    }
-    if (p.food) vars.food = p.food;
-    if (p.fruit) vars.fruit = p.fruit;
-    return this.say(`goal.${task.type}`, vars);
+    return this.say(`goal.${task.type}`, goalVars(task, this.scenario.world));
   }
 
   // -------------------------------------------------------------------------------------------
@@ -491,11 +473,13 @@ export class ScriptedCommanderV1 implements UserSimulator<CommanderInputV1, Comm
 
   /** Yes/no questions about every object asked about: its state, or whether the task needs it. */
   private answerYesNo(text: string, asked: Mention[], w: World, task: TaskInstance): CommanderTurnV1 {
-    const state = askedState(text);
+    const list = dedupe(asked);
+    const states = askedStates(text, list);
     const yes: string[] = [];
     const no: string[] = [];
     const each: string[] = [];
-    for (const m of dedupe(asked)) {
+    for (const [i, m] of list.entries()) {
+      const state = states[i];
       const objs = w.objects.filter((o) => o.type === m.type && (!m.color || o.color === m.color));
       const noun = `the ${nounOf(m.type, m.color)}`;
       if (!state) {
@@ -569,6 +553,29 @@ export class ScriptedCommanderV1 implements UserSimulator<CommanderInputV1, Comm
     }
     return null;
   }
+}
+
+/** The words a goal template is filled with: the task's parameters as people say them. */
+export function goalVars(task: TaskInstance, w: World): Record<string, string> {
+  const p = task.params;
+  const vars: Record<string, string> = {};
+  if (p.object) {
+    vars.object = nounOf(p.object);
+    vars.objects = pluralNoun(p.object);
+  }
+  if (p.receptacle) {
+    const unique = w.receptacles.filter((r) => r.type === p.receptacle).length === 1;
+    vars.dest = unique ? `the ${p.receptacle}` : indefinite(p.receptacle);
+    vars.prep = p.prep ?? 'on';
+  }
+  if (p.n) {
+    const words = ['a', 'two', 'three'][Number(p.n) - 1] ?? p.n;
+    vars.amount = Number(p.n) === 1 ? 'a slice' : `${words} slices`;
+    vars.pieces = Number(p.n) === 1 ? 'one piece' : `${words} pieces`;
+  }
+  if (p.food) vars.food = p.food;
+  if (p.fruit) vars.fruit = p.fruit;
+  return vars;
 }
 
 function dedupe(ms: Mention[]): Mention[] {

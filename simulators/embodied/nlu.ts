@@ -93,5 +93,38 @@ export const STATE_WORDS: readonly { word: string; other: string }[] = [
 
 export function askedState(text: string): { word: string; other: string } | undefined {
   const q = text.toLowerCase();
-  return STATE_WORDS.find((s) => new RegExp(`\\b${s.word}\\b`).test(q));
+  let best: { at: number; s: { word: string; other: string } } | undefined;
+  for (const s of STATE_WORDS) {
+    const m = new RegExp(`\\b${s.word}\\b`).exec(q);
+    if (m && (!best || m.index < best.at)) best = { at: m.index, s };
+  }
+  return best?.s;
+}
+
+/**
+ * The state asked about for each object of a yes/no question: the first state word after the
+ * object's mention ("is the knife dirty and is the bread toasted?"), else the question's first one.
+ */
+export function askedStates(text: string, asked: Mention[]): ({ word: string; other: string } | undefined)[] {
+  const q = text.toLowerCase();
+  const fallback = askedState(q);
+  let from = 0;
+  return asked.map((m) => {
+    const name = m.type === 'houseplant' ? 'plant' : m.type.replace(/ slice$/, '');
+    const at = q.indexOf(name, from);
+    if (at < 0) return fallback;
+    from = at + name.length;
+    const next = mentionsAfter(q, from);
+    return askedState(q.slice(from, next)) ?? fallback;
+  });
+}
+
+/** Where the next object mention starts after `from` (or the end). */
+function mentionsAfter(q: string, from: number): number {
+  const rest = q.slice(from);
+  const next = mentions(rest)[0];
+  if (!next) return q.length;
+  const name = next.type === 'houseplant' ? 'plant' : next.type.replace(/ slice$/, '');
+  const at = rest.indexOf(name);
+  return at < 0 ? q.length : from + at;
 }

@@ -65,7 +65,11 @@ export function cap(s: string): string {
 export function realize(key: string, split: PhrasingSplit, rng: Rng, vars: Record<string, string> = {}): string {
   const entry = TEMPLATES[key];
   if (!entry) throw new Error(`no phrasing '${key}'`);
-  const template = rng.pick(entry[split]);
+  return fill(rng.pick(entry[split]), vars, key);
+}
+
+/** A template with its placeholders filled. */
+export function fill(template: string, vars: Record<string, string>, key = 'template'): string {
   return template.replace(/\{(\w+)\}/g, (_m, name: string) => {
     const lower = name.charAt(0).toLowerCase() + name.slice(1);
     const v = vars[lower];
