@@ -13,7 +13,9 @@
 import type { Observation } from '../../core/types.js';
 import { planExplore, planNext } from '../../envs/embodied/planner.js';
 import { type Receptacle, rootOf } from '../../envs/embodied/world.js';
+import { listing } from '../../simulators/embodied/commander-v1.js';
 import { mentions } from '../../simulators/embodied/nlu.js';
+import { nounOf } from '../../simulators/embodied/refer.js';
 import type { Agent } from '../types.js';
 import { Belief } from './belief.js';
 import { type HousePlan, locationHints, parseHousePlan, recogniseGoalV1 } from './language.js';
@@ -44,13 +46,16 @@ export class BeliefV1 extends Belief {
 export class EmbodiedExpertV1 implements Agent {
   readonly id = 'expert';
   private belief = new BeliefV1();
+
   private askedForGoal = 0;
+  private askedAll = false;
   private lastAction = '';
   private repeats = 0;
 
   reset(): void {
     this.belief = new BeliefV1();
     this.askedForGoal = 0;
+    this.askedAll = false;
     this.lastAction = '';
     this.repeats = 0;
   }
@@ -79,6 +84,17 @@ export class EmbodiedExpertV1 implements Agent {
       }
       return planExplore(b.world, this.knowledge())?.action ?? 'look';
     }
+    // Once the goal is known, one question for everything it needs and has not seen (the Commander
+    // answers every object a question asks about): fewer steps than asking one object at a time.
+    if (!this.askedAll) {
+      this.askedAll = true;
+      const want = this.goalTypes.filter((t) => !b.world.objects.some((o) => o.type === t)).slice(0, 4);
+      if (want.length > 1) {
+        for (const t of want) b.asked.add(t);
+        b.lastAsked = null;
+        return `say where are the ${listing(want.map((t) => nounOf(t)))}?`;
+      }
+    }
     // The same action over and over means the belief is wrong somewhere: look around afresh.
     if (this.repeats >= 3) {
       b.explored.clear();
@@ -89,6 +105,13 @@ export class EmbodiedExpertV1 implements Agent {
     // Everything known looks done yet the episode goes on: some instances are still unseen.
     b.explored.clear();
     return 'say what should I do next?';
+  }
+
+  /** The whole objects the goal involves (what slices are cut from, tools), from the task catalogue. */
+  private get goalTypes(): string[] {
+    const g = this.belief.goal as { relevant?: string[] } | null;
+    const types = (g?.relevant ?? []).map((t) => t.replace(/ slice$/, ''));
+    return [...new Set(types)];
   }
 
   private knowledge() {

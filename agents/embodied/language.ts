@@ -224,7 +224,7 @@ function assignment(taskId: string, want: Record<string, string | undefined>): R
  * conditions. Recognised from content words (breakfast, sandwich, coffee, plant, boil, all/every …),
  * so any paraphrase that names the task's content is understood.
  */
-export function recogniseGoalV1(text: string): { type: string; params: Record<string, string>; conditions: Condition[] } | null {
+export function recogniseGoalV1(text: string): GoalV1 | null {
   // The goal comes before any sub-goal: the first sentence that names a task decides it (a sub-goal
   // such as "put it in the toaster" must not make a put-all task look like toast); its parameters
   // may be spelled out in the sentences after it ("Breakfast time! … a slice of tomato").
@@ -239,7 +239,7 @@ export function recogniseGoalV1(text: string): { type: string; params: Record<st
   return null;
 }
 
-type GoalV1 = { type: string; params: Record<string, string>; conditions: Condition[] };
+type GoalV1 = { type: string; params: Record<string, string>; conditions: Condition[]; relevant: string[] };
 
 function goalType(t: string): string | null {
   const has = (re: RegExp) => re.test(t);
@@ -262,7 +262,9 @@ function goalFrom(type: string, all: string, first: string): GoalV1 | null {
   const pick = (type: string, want: Record<string, string | undefined> = {}) => {
     const params = assignment(type, want);
     const tpl = TASK_TEMPLATES.find((x) => x.id === type);
-    return params && tpl ? { type, params, conditions: instantiateTemplate(tpl, params).conditions } : null;
+    if (!params || !tpl) return null;
+    const inst = instantiateTemplate(tpl, params);
+    return { type, params, conditions: inst.conditions, relevant: inst.relevant };
   };
   switch (type) {
     case 'breakfast':

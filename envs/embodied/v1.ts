@@ -123,7 +123,7 @@ const PERSONA_STYLES = ['vague', 'specific'] as const;
 
 function samplePersona(rng: Rng, style: unknown): CommanderPersonaV1 {
   const s = style === 'vague' || style === 'specific' ? style : rng.pick(PERSONA_STYLES);
-  return { style: s, chattiness: rng.pick([0.1, 0.2, 0.3]), patience: rng.int(6, 12) };
+  return { style: s, chattiness: rng.pick([0.05, 0.1, 0.15]), patience: rng.int(6, 12) };
 }
 
 function checkKwargs(kwargs: Record<string, unknown>): void {
@@ -216,7 +216,23 @@ function exampleId(w: World, name: string): string {
   return here?.id ?? (type ? `${type} 1` : 'mug 1');
 }
 
-function sampleActions(ctx: EmbodiedContextV1): string[] {
+/**
+ * What one robot command does to the world (mutated in place): v1's naming rule, the action, slices
+ * taking the colour of what they were cut from, appliance effects, and the goal status after it.
+ */
+export function worldStep(world: World, task: TaskInstance, cmd: Command): { outcome: Outcome; effects: string[]; status: GoalStatus } {
+  const problem = namingProblem(world, cmd);
+  const sliced = cmd.verb === 'slice' && !problem ? world.objects.find((o) => o.id === normalizeName(cmd.obj)) : undefined;
+  const outcome: Outcome = problem ? { verb: cmd.verb, ok: false, message: problem } : applyCommand(world, cmd);
+  if (outcome.ok && sliced?.color) {
+    for (const o of world.objects) if (o.type === `${sliced.type} slice` && o.color === undefined) o.color = sliced.color;
+  }
+  const effects = outcome.ok && cmd.verb !== 'say' ? settle(world) : [];
+  return { outcome, effects, status: goalStatus(world, task.conditions) };
+}
+
+/** Example actions for an uninformed policy: every place, and what can be done here and with what is held. */
+export function sampleActions(ctx: Pick<EmbodiedContextV1, 'world'>): string[] {
   const w = ctx.world;
   const out = ['look', 'say where is the mug?', 'say what should I do next?'];
   for (const r of w.receptacles) out.push(`go to ${r.id}`);
@@ -364,14 +380,7 @@ export const definitionV1 = defineEnv<EmbodiedScenarioV1, EmbodiedContextV1>({
                 actions: assign(({ context, event }) => {
                   const world = context.world;
                   const cmd = event.command;
-                  const problem = namingProblem(world, cmd);
-                  const sliced = cmd.verb === 'slice' && !problem ? world.objects.find((o) => o.id === normalizeName(cmd.obj)) : undefined;
-                  const outcome: Outcome = problem ? { verb: cmd.verb, ok: false, message: problem } : applyCommand(world, cmd);
-                  if (outcome.ok && sliced?.color) {
-                    for (const o of world.objects) if (o.type === `${sliced.type} slice` && o.color === undefined) o.color = sliced.color;
-                  }
-                  const effects = outcome.ok && cmd.verb !== 'say' ? settle(world) : [];
-                  const status = goalStatus(world, context.task.conditions);
+                  const { outcome, effects, status } = worldStep(world, context.task, cmd);
                   const steps = context.steps + 1;
                   const transcript = context.transcript;
                   transcript.push({ role: 'agent', text: commandText(cmd) });

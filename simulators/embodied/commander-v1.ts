@@ -62,8 +62,8 @@ interface CommanderStateV1 {
   failStreak: number;
   /** Types it has looked up (or knew). */
   known: string[];
-  /** Types it is looking up; it reports them on its next turn. */
-  pending: string[];
+  /** What it is looking up (a type, said in the plural when every instance was asked for); it reports them on its next turn. */
+  pending: Mention[];
   /** How often each topic was answered, and what the answer was about (to notice it changed). */
   told: Record<string, { n: number; about: string }>;
   /** The follower act it recognised last (for info). */
@@ -74,7 +74,7 @@ const turn = (act: CommanderActV1, utterance: string): CommanderTurnV1 => ({ act
 const OBSERVE: CommanderTurnV1 = { act: 'OBSERVE' };
 
 /** Probability of volunteering the next sub-goal after progress, by style. */
-const PROACTIVE: Record<CommanderPersonaV1['style'], number> = { specific: 0.7, vague: 0.35 };
+const PROACTIVE: Record<CommanderPersonaV1['style'], number> = { specific: 0.9, vague: 0.5 };
 /** Probability of acknowledging an acknowledgement (otherwise it just watches). */
 const ACK_BACK = 0.5;
 /** More objects than this in one question and it answers only those the task needs. */
@@ -153,12 +153,14 @@ export class ScriptedCommanderV1 implements UserSimulator<CommanderInputV1, Comm
     return this.state.known.includes(baseType(type)) || this.state.known.includes(type);
   }
 
-  private learn(types: string[]): void {
-    for (const t of types) if (!this.state.known.includes(t)) this.state.known.push(t);
+  private learn(found: Mention[]): void {
+    for (const m of found) if (!this.state.known.includes(m.type)) this.state.known.push(m.type);
   }
 
-  private search(types: string[]): void {
-    for (const t of types) if (!this.state.pending.includes(t) && !this.knows(t)) this.state.pending.push(t);
+  private search(wanted: Mention[]): void {
+    for (const m of wanted) {
+      if (!this.knows(m.type) && !this.state.pending.some((p) => p.type === m.type)) this.state.pending.push({ type: m.type, plural: m.plural });
+    }
   }
 
   /** The style's starting detail. */
@@ -217,14 +219,22 @@ export class ScriptedCommanderV1 implements UserSimulator<CommanderInputV1, Comm
 
   private intentText(w: World, intent: Intent, detail: Detail): string {
     const o = intent.obj ? findObject(w, intent.obj) : undefined;
-    const noun = (x: WorldObject) => objectNoun(x, detail);
     const sentences: string[] = [];
+    const inlined = new Set<string>();
+    // Colour tells most things apart; when it does not (two silver spoons), where it is does.
+    const noun = (x: WorldObject) => {
+      const base = objectNoun(x, detail);
+      if (detail === 0 || x.loc === 'robot' || !this.knows(x.type)) return base;
+      if (!w.objects.some((y) => y.id !== x.id && y.type === x.type && y.color === x.color)) return base;
+      inlined.add(x.id);
+      return `${base} that's ${objectPlace(w, this.layout, x, detail, this.rng)}`;
+    };
     const where = (x: WorldObject | undefined) => {
-      if (!x || detail === 0) return;
+      if (!x || detail === 0 || inlined.has(x.id)) return;
       const root = rootOf(w, x);
       if (root === 'robot' || root === w.robot.at) return;
       if (!this.knows(x.type)) {
-        this.search([baseType(x.type)]);
+        this.search([{ type: baseType(x.type), plural: false }]);
         return;
       }
       sentences.push(this.say('where', { obj: noun(x), obj_a: objectNoun(x, detail, false), where: objectPlace(w, this.layout, x, detail, this.rng) }));
@@ -278,7 +288,7 @@ export class ScriptedCommanderV1 implements UserSimulator<CommanderInputV1, Comm
           const knife = w.objects.find((x) => x.type === 'knife');
           if (knife && this.knows('knife')) {
             sentences.push(this.say('op.slice.knife', { knife: noun(knife), where: objectPlace(w, this.layout, knife, detail, this.rng) }));
-          } else if (knife) this.search(['knife']);
+          } else if (knife) this.search([{ type: 'knife', plural: false }]);
         }
         break;
       }
@@ -304,11 +314,11 @@ export class ScriptedCommanderV1 implements UserSimulator<CommanderInputV1, Comm
       return this.answer(command.text, w, task);
     }
     if (this.state.pending.length) {
-      const types = this.state.pending;
-      this.learn(types);
+      const found = this.state.pending;
+      this.learn(found);
       this.state.pending = [];
-      const found = this.whereAnswers(types.map((type) => ({ type, plural: false })), w, task, true);
-      if (found) return turn('InformationOnObjectDetails', found);
+      const text = this.whereAnswers(found, w, task, true);
+      if (text) return turn('InformationOnObjectDetails', text);
     }
     if (!outcome.ok) {
       this.state.failStreak += 1;
@@ -394,7 +404,7 @@ export class ScriptedCommanderV1 implements UserSimulator<CommanderInputV1, Comm
     if (found === null && !unknown.length) return turn('MiscOther', this.say('exhausted'));
     if (found) parts.push(found);
     if (unknown.length) {
-      this.search(unknown.map((m) => baseType(m.type)));
+      this.search(unknown.map((m) => ({ type: baseType(m.type), plural: m.plural })));
       const names = unknown.map((m) => `the ${m.plural ? pluralNoun(m.type) : nounOf(m.type)}`);
       parts.push(this.say('search', { types: listing(names), are: unknown.length > 1 || unknown[0]?.plural ? 'are' : 'is' }));
       return turn(found ? 'InformationOnObjectDetails' : 'InformationOther', parts.join(' '));

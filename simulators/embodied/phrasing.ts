@@ -70,11 +70,13 @@ export function realize(key: string, split: PhrasingSplit, rng: Rng, vars: Recor
 
 /** A template with its placeholders filled. */
 export function fill(template: string, vars: Record<string, string>, key = 'template'): string {
-  return template.replace(/\{(\w+)\}/g, (_m, name: string) => {
+  return template.replace(/\{(\w+)\}/g, (_m, name: string, at: number) => {
     const lower = name.charAt(0).toLowerCase() + name.slice(1);
     const v = vars[lower];
     if (v === undefined) throw new Error(`phrasing '${key}': no value for {${name}}`);
-    return name === lower ? v : cap(v);
+    if (name !== lower) return cap(v);
+    // A sentence placed after a comma ("Now, {hint}") goes on in lower case.
+    return template.slice(Math.max(0, at - 2), at) === ', ' && !/^I\b/.test(v) ? v.charAt(0).toLowerCase() + v.slice(1) : v;
   });
 }
 
