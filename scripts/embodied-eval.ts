@@ -6,6 +6,9 @@
  *   npx tsx scripts/embodied-eval.ts [--env Embodied-v1] [--split dev|test] [--phrasing auto|train|test]
  *                                    [--episodes 100] [--agents expert,oracle,random] [--tasks all]
  *
+ * `expert-no-listening` (v1) is the expert that takes the goal from the Commander but never asks
+ * where things are and ignores the places it is told: the gap to `expert` is what listening is worth.
+ *
  * Embodied-v1: the seeds are the first N of the split's seeds (eval/splits.ts), the same for every task
  * type and agent; the Commander's phrasing follows the seed's split unless `--phrasing` forces one.
  * Path-length weighting uses the env's reference path (`info.oraclePathLength`, the planner with
@@ -15,6 +18,7 @@
  */
 import '../envs/index.js';
 import '../agents/index.js';
+import { EmbodiedExpertV1 } from '../agents/embodied/expert-v1.js';
 import { createAgent } from '../agents/registry.js';
 import type { Agent } from '../agents/types.js';
 import { make } from '../core/registry.js';
@@ -108,7 +112,7 @@ for (const task of tasks) {
   const byAgent: Record<string, Played[]> = {};
   for (const agentName of runOrder) {
     const env = make(envId, { kwargs: { ...kwargsBase, taskType: task } });
-    const agent = createAgent(agentName, { envId });
+    const agent = agentName === 'expert-no-listening' && v1 ? new EmbodiedExpertV1({ listen: false }) : createAgent(agentName, { envId });
     const played: Played[] = [];
     const counts = acts[agentName] ?? {};
     acts[agentName] = counts;

@@ -24,6 +24,11 @@ import { type HousePlan, locationHints, parseHousePlan, recogniseGoalV1 } from '
 export class BeliefV1 extends Belief {
   plan: HousePlan = { receptacles: [], layout: { wall: [], on: {}, above: {}, under: {} } };
 
+  /** `listen: false` keeps the goal but ignores where the Commander says things are (an ablation). */
+  constructor(private readonly listen = true) {
+    super();
+  }
+
   protected override parsePlaces(instructions: string): Receptacle[] {
     this.plan = parseHousePlan(instructions);
     return this.plan.receptacles.map((r) => ({ ...r }));
@@ -31,6 +36,7 @@ export class BeliefV1 extends Belief {
 
   protected override readCommander(text: string): void {
     if (!this.goal) this.goal = recogniseGoalV1(text);
+    if (!this.listen) return;
     for (const h of locationHints(text, this.plan, this.lastAsked)) {
       const type = h.mention.type;
       const known = this.hints[type] ?? [];
@@ -43,9 +49,25 @@ export class BeliefV1 extends Belief {
   }
 }
 
+export interface ExpertV1Options {
+  /**
+   * false: an ablation that takes the goal from the Commander but never asks where things are and
+   * ignores the places it is told, finding everything by exploring (what listening is worth).
+   */
+  listen?: boolean;
+}
+
 export class EmbodiedExpertV1 implements Agent {
-  readonly id = 'expert';
-  private belief = new BeliefV1();
+  readonly id: string;
+  private belief: BeliefV1;
+  private readonly listen: boolean;
+
+  constructor(opts: ExpertV1Options = {}) {
+    this.listen = opts.listen !== false;
+    this.id = this.listen ? 'expert' : 'expert-no-listening';
+    this.belief = new BeliefV1(this.listen);
+  }
+
 
   private askedForGoal = 0;
   private askedAll = false;
@@ -53,7 +75,7 @@ export class EmbodiedExpertV1 implements Agent {
   private repeats = 0;
 
   reset(): void {
-    this.belief = new BeliefV1();
+    this.belief = new BeliefV1(this.listen);
     this.askedForGoal = 0;
     this.askedAll = false;
     this.lastAction = '';
@@ -86,7 +108,7 @@ export class EmbodiedExpertV1 implements Agent {
     }
     // Once the goal is known, one question for everything it needs and has not seen (the Commander
     // answers every object a question asks about): fewer steps than asking one object at a time.
-    if (!this.askedAll) {
+    if (!this.askedAll && this.listen) {
       this.askedAll = true;
       const want = this.goalTypes.filter((t) => !b.world.objects.some((o) => o.type === t)).slice(0, 4);
       if (want.length > 1) {
@@ -116,6 +138,6 @@ export class EmbodiedExpertV1 implements Agent {
 
   private knowledge() {
     const b = this.belief;
-    return { explored: b.explored, hints: b.hints, asked: b.asked, canAsk: true };
+    return { explored: b.explored, hints: b.hints, asked: b.asked, canAsk: this.listen };
   }
 }

@@ -513,8 +513,10 @@ const AUDIT_KEYWORDS = [
   ...COLOURS,
 ];
 
+// 100 steps: the expert's longest episodes (sandwich, breakfast) take about 60; v0's 150 only made
+// failing policies slower to evaluate.
 registerMachineEnv(definitionV1, {
-  maxEpisodeSteps: 150,
+  maxEpisodeSteps: 100,
   agents: {
     expert: () => new EmbodiedExpertV1(),
     oracle: () => new EmbodiedOracle(),
