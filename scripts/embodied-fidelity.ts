@@ -95,6 +95,16 @@ for (const a of acts) {
   console.log(`| ${a} | ${pct(h)} | ${pct(o)} |`);
 }
 console.log(`\nTotal variation distance: ${tv.toFixed(3)}`);
+// The acts the Commander takes on its own initiative or in answer to requests for help and places,
+// which the expert makes; the rest answer greetings, "ok"s and yes/no questions, which it does not.
+const OWN = ['Instruction', 'InformationOnObjectDetails', 'InformationOther', 'FeedbackPositive', 'FeedbackNegative'];
+const hOwn = OWN.reduce((s, a) => s + (human.get(a) ?? 0), 0);
+const oOwn = OWN.reduce((s, a) => s + (ours.get(a) ?? 0), 0);
+let tvOwn = 0;
+for (const a of OWN) tvOwn += Math.abs((human.get(a) ?? 0) / hOwn - (ours.get(a) ?? 0) / (oOwn || 1)) / 2;
+console.log(`Over ${OWN.join(', ')} only (renormalised): ${tvOwn.toFixed(3)}`);
+const perEpisode = (a: string) => ((ours.get(a) ?? 0) / episodes).toFixed(2);
+console.log(`Per episode: ${OWN.map((a) => `${a} ${perEpisode(a)}`).join(', ')}; all spoken ${(oursTotal / episodes).toFixed(2)}`);
 
 // 2. Held-out phrasing
 const grams = (turns: Turn[]): string[] => {

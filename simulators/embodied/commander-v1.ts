@@ -398,6 +398,8 @@ export class ScriptedCommanderV1 implements UserSimulator<CommanderInputV1, Comm
       parts.push(this.say('where.many', { unneeded: listing(unneeded.slice(0, 3)) }));
       list = needed;
     }
+    // It sees what the robot sees (TEACh's Commander has the Follower's view): no need to look that up.
+    this.learn(list.filter((m) => w.objects.some((o) => o.type === m.type && (o.loc === 'robot' || rootOf(w, o) === w.robot.at))));
     const unknown = list.filter((m) => !this.knows(m.type) && w.objects.some((o) => o.type === m.type || o.type === baseType(m.type)));
     const known = list.filter((m) => !unknown.includes(m));
     const found = this.whereAnswers(known, w, task, false);
@@ -447,6 +449,7 @@ export class ScriptedCommanderV1 implements UserSimulator<CommanderInputV1, Comm
       }
       const sentences = chosen.map((o) => {
         if (o.loc === 'robot') return this.say('where.held', { obj: objectNoun(o, Math.max(d, 1) as Detail) });
+        if (rootOf(w, o) === w.robot.at) return this.say('where.here', { obj: objectNoun(o, Math.max(d, 1) as Detail), obj_a: objectNoun(o, Math.max(d, 1) as Detail, false) });
         if (d === 0) return `${cap(objectNoun(o, 0))} is ${this.roughPlace(w, o)}.`;
         return this.say('where', { obj: objectNoun(o, d), obj_a: objectNoun(o, d, false), where: objectPlace(w, this.layout, o, d, this.rng) });
       });

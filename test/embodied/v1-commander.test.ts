@@ -76,6 +76,8 @@ describe('a Commander with limits', () => {
   it('gets less detailed when asked the same thing again, then stops answering', async () => {
     const s = scenarioV1('toast', 21, { style: 'specific' }, { commanderKnows: ['knife', 'bread', 'plate'] });
     const knife = s.world.objects.find((o) => o.type === 'knife')!;
+    // The robot stands somewhere else (what it can see, the Commander just calls "right here").
+    s.world.robot.at = s.world.receptacles.find((r) => r.type === 'sofa')!.id;
     const { env, reset } = await startV1(s);
     const plan = parseHousePlan(reset.observation.instructions);
     const answers: string[] = [];
