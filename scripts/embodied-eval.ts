@@ -149,6 +149,26 @@ if (v1) {
     );
   }
 }
+if (v1) {
+  // Per-episode spread of the return, and how much of it the task type (one draw per episode) explains.
+  console.log('\n| agent | return sd | share of the variance between task types |');
+  console.log('|---|---:|---:|');
+  for (const agentName of agents) {
+    const played = overall[agentName] ?? [];
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / (xs.length || 1);
+    const m = mean(played.map((p) => p.return));
+    const total = mean(played.map((p) => (p.return - m) ** 2));
+    let within = 0;
+    for (let i = 0; i < tasks.length; i++) {
+      const group = played.slice(i * seeds.length, (i + 1) * seeds.length).map((p) => p.return);
+      const gm = mean(group);
+      within += group.reduce((a, x) => a + (x - gm) ** 2, 0);
+    }
+    within /= played.length || 1;
+    const share = total > 1e-12 ? 1 - within / total : 0;
+    console.log(`| ${agentName} | ${Math.sqrt(total).toFixed(3)} | ${pct(share)} % |`);
+  }
+}
 for (const agentName of agents) {
   const counts = acts[agentName] ?? {};
   const total = Object.values(counts).reduce((s, x) => s + x, 0);
