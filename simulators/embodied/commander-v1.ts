@@ -362,9 +362,10 @@ export class ScriptedCommanderV1 implements UserSimulator<CommanderInputV1, Comm
       }
       case 'RequestForInstruction': {
         if (asksForGoal(text)) {
+          // The whole request again in a new paraphrase, then only its gist, then no more.
           const d = this.detailFor('goal', 'same');
           if (d === null) return turn('MiscOther', this.say('exhausted'));
-          return turn('Instruction', this.say('goal.again', { goal: this.goalSentence(task) }));
+          return turn('Instruction', d === this.baseDetail ? this.goalSentence(task) : this.say('goal.again', { goal: `${task.goal}.` }));
         }
         const out: { exhausted?: boolean } = {};
         const hint = this.subgoal(w, task, out);

@@ -171,15 +171,22 @@ describe('held-out phrasing', () => {
 });
 
 describe('follower acts', () => {
-  it('records the TEACh act of what the robot says', async () => {
-    const { env } = await startV1(scenarioV1('coffee', 35));
+  it('records the TEACh act of what the robot says, and the Commander answers each in kind', async () => {
+    const { env } = await startV1(scenarioV1('coffee', 35, {}, { commanderKnows: ['mug'] }));
     const acts: unknown[] = [];
-    for (const a of ['say where is the mug?', 'say what should I do next?', 'say is the mug dirty?', 'say ok', 'say hello', 'say banana']) {
+    const answers: string[] = [];
+    for (const a of ['say where is the mug?', 'say what should I do next?', 'say is the mug dirty?', 'say ok', 'say hello', 'say banana', 'say am I done?']) {
       const r = await env.step(a);
       acts.push(r.info.followerAct);
-      expect(commanderTurn(r).act).toBeDefined();
+      answers.push(commanderTurn(r).act);
     }
-    expect(acts).toEqual([
+    expect(answers[0]).toBe('InformationOnObjectDetails');
+    expect(answers[1]).toBe('Instruction');
+    expect(['Affirm', 'InformationOnObjectDetails']).toContain(answers[2]);
+    expect(['Acknowledge', 'OBSERVE']).toContain(answers[3]);
+    expect(answers.slice(4)).toEqual(['Greetings/Salutations', 'MiscOther', 'Deny']);
+    expect(acts.slice(-1)).toEqual(['Confirm']);
+    expect(acts.slice(0, -1)).toEqual([
       'RequestForObjectLocationAndOtherDetails',
       'RequestForInstruction',
       'Confirm',
