@@ -6,5 +6,6 @@ import './persuasion/index.js';
 import './persuasion/v1.js';
 import './social-deduction/index.js';
 import './embodied/index.js';
+import './embodied/v1.js';
 import './clarify-task/index.js';
 import './clarify-task/v1.js';
