@@ -1,0 +1,618 @@
+/**
+ * The mind of one scripted player of SocialDeduction-v1 (and of the v1 expert, fed from the
+ * observation text). Plain-JSON state (`Npc`), functions that mutate it in place.
+ *
+ * What it knows: its own timeline — for every tick, its room and whom it saw there (null while it
+ * worked on a task and saw nothing) — the kills it witnessed, the bodies, and what was said.
+ *
+ * How it judges what is said: every claim (`talk.ts`) is checked against its own timeline. A claim it
+ * can refute ("Red was in the Weapons at tick 12" while it stood in the Weapons at tick 12 without
+ * seeing Red) costs the speaker most of its credibility (`trust`) and raises suspicion of the
+ * speaker; a claim it can confirm raises credibility; an unchecked claim moves suspicion in
+ * proportion to the speaker's credibility. Scripted crewmates never lie, so a refuted claim is
+ * strong evidence — which is what a reasoner can use and a reader of wording cannot.
+ *
+ * How it talks: one speech policy for both roles (`speechIntents`), realized through one phrase bank
+ * (`phrases.ts`). An imposter runs that same policy on a *cover story*: its true timeline with the
+ * ticks around its kill moved to a neighbouring room and its sightings there dropped, optionally a
+ * planted sighting of a crewmate in the body's room (a frame), and no knowledge of its own guilt — so
+ * it denies, gives an alibi, calls its accuser a liar and accuses whoever its cover suspects, in the
+ * very words a falsely accused crewmate uses.
+ *
+ * Votes follow stated suspicion: a player votes for the suspect it last announced (or skips, if it
+ * announced a skip) unless something that changed its suspicion arrived after it spoke.
+ */
+import type { Rng } from '../../core/rng.js';
+import { distance, type GameSetup, type LogEntry, type Role, stepToward } from '../../envs/social-deduction/engine.js';
+import type { Intent } from './phrases.js';
+import { type Claim, parseTalk } from './talk.js';
+
+export interface NpcParams {
+  /** Initial credibility of every other player, in [0, 1]. */
+  trust: number;
+  /** Softmax temperature of the survey over suspicion scores. */
+  temperature: number;
+  /** Vote for the top suspect only when the survey gives it at least this probability. */
+  voteThreshold: number;
+  /** Probability that a scripted imposter kills with witnesses around. */
+  recklessness: number;
+  /** Probability that a scripted imposter plants a false sighting of a crewmate near the body. */
+  frame: number;
+  /** 1: scripted players say nothing in meetings (the muted-table condition); they still listen. */
+  muted: number;
+  /** 0: ignore what others say (the "deaf" baseline); 1: weigh it. */
+  listen: number;
+}
+
+export const DEFAULT_NPC_PARAMS: NpcParams = {
+  trust: 0.6,
+  temperature: 0.6,
+  voteThreshold: 0.5,
+  recklessness: 0.05,
+  frame: 0.5,
+  muted: 0,
+  listen: 1,
+};
+
+/** One tick of the own timeline: room, and whom it saw (null: it was working and saw nothing). */
+type Moment = [room: number, saw: string[] | null];
+
+export interface Npc {
+  self: string;
+  role: Role;
+  mates: string[];
+  tick: number;
+  room: number;
+  /** Own timeline by tick (the first look of each tick). */
+  at: Record<string, Moment>;
+  dead: string[];
+  witnessed: { killer: string; victim: string; room: number; t: number }[];
+  /** Imposter: its kills. */
+  kills: { victim: string; room: number; t: number }[];
+  suspicion: Record<string, number>;
+  trust: Record<string, number>;
+  /** Previous meeting's tick: claims are about the window (windowFrom, meeting tick]. */
+  windowFrom: number;
+  meeting: MeetingMind | null;
+  /** Counts every event that changed suspicion; a stated suspicion remembers the count it was made at. */
+  seq: number;
+  stated: { target: string | null; seq: number } | null;
+}
+
+interface MeetingMind {
+  t: number;
+  reporter: string;
+  bodies: { player: string; room: number }[];
+  spoke: number;
+  /** Who accused this player in this meeting, not yet answered. */
+  accusers: string[];
+  /** Liars this player can expose, with the fact that exposes them. */
+  exposes: { liar: string; proof: Intent }[];
+  /** Accusations heard (target → accusers), for the bandwagon and the vote. */
+  accused: Record<string, string[]>;
+  /** Players who answered their accusers or gave an account of themselves. */
+  spokeUp: string[];
+  /** Imposter: the cover story for this meeting. */
+  cover: Cover | null;
+}
+
+interface Cover {
+  /** Ticks rewritten to the fake room. */
+  from: number;
+  to: number;
+  room: number;
+  frame: { target: string; room: number; t: number } | null;
+}
+
+export function newNpc(self: string, role: Role, mates: string[], setup: GameSetup, params: NpcParams): Npc {
+  const suspicion: Record<string, number> = {};
+  const trust: Record<string, number> = {};
+  for (const p of setup.players) {
+    if (p === self) continue;
+    suspicion[p] = mates.includes(p) ? -20 : 0;
+    trust[p] = params.trust;
+  }
+  return {
+    self,
+    role,
+    mates,
+    tick: 0,
+    room: setup.startRoom,
+    at: {},
+    dead: [],
+    witnessed: [],
+    kills: [],
+    suspicion,
+    trust,
+    windowFrom: 0,
+    meeting: null,
+    seq: 0,
+    stated: null,
+  };
+}
+
+function bump(m: Npc, p: string, by: number): void {
+  if (!(p in m.suspicion) || by === 0) return;
+  m.suspicion[p] = Math.max(-30, Math.min(30, (m.suspicion[p] as number) + by));
+  m.seq += 1;
+}
+
+function setTrust(m: Npc, p: string, v: number): void {
+  if (p in m.trust) m.trust[p] = Math.max(0, Math.min(1, v));
+}
+
+function markDead(m: Npc, p: string): void {
+  if (!m.dead.includes(p)) m.dead.push(p);
+  delete m.suspicion[p];
+}
+
+/** Own room at tick t by the timeline (the latest look at or before t). */
+function roomAt(m: Npc, t: number): number | null {
+  for (let k = t; k >= 0; k--) {
+    const x = m.at[k];
+    if (x) return x[0];
+  }
+  return null;
+}
+
+// ---- the cover story (imposter) ------------------------------------------------------------------
+
+/** The timeline as this player tells it: the truth for a crewmate, the cover story for an imposter. */
+function toldRoomAt(m: Npc, t: number): number | null {
+  const c = m.meeting?.cover;
+  if (c && t >= c.from && t <= c.to) return c.room;
+  return roomAt(m, t);
+}
+
+function toldSawAt(m: Npc, t: number): string[] | null {
+  const c = m.meeting?.cover;
+  if (c && t >= c.from && t <= c.to) return [];
+  const x = m.at[t];
+  if (!x || x[1] === null) return null;
+  // An imposter never mentions its victims near their deaths.
+  if (m.role === 'imposter') return x[1].filter((p) => !m.kills.some((k) => k.victim === p && Math.abs(k.t - t) <= 2));
+  return x[1];
+}
+
+function makeCover(m: Npc, setup: GameSetup, living: string[], params: NpcParams, rng: Rng): Cover | null {
+  const kill = m.kills.filter((k) => k.t > m.windowFrom).pop();
+  if (!kill) return null;
+  // The stretch of ticks it spent in the kill room around the kill.
+  let from = kill.t;
+  let to = kill.t;
+  while (from - 1 > m.windowFrom && roomAt(m, from - 1) === kill.room) from -= 1;
+  const end = m.meeting?.t ?? m.tick;
+  while (to + 1 <= end && roomAt(m, to + 1) === kill.room) to += 1;
+  // The natural lie: it stayed in the room it came from (or went on to), else a neighbour.
+  const before = roomAt(m, from - 1);
+  const after = roomAt(m, to + 1);
+  const bodyRooms = new Set((m.meeting?.bodies ?? []).map((b) => b.room));
+  const options = [before, after].filter((r): r is number => r !== null && r !== kill.room && !bodyRooms.has(r));
+  let room: number;
+  if (options.length) room = options[0] as number;
+  else {
+    const near = setup.roomNames.map((_, i) => i).filter((i) => i !== kill.room && !bodyRooms.has(i) && distance(setup, i, kill.room) === 1);
+    room = near.length ? rng.pick(near) : (kill.room + 1) % setup.roomNames.length;
+  }
+  let frame: Cover['frame'] = null;
+  if (rng.bool(params.frame)) {
+    // Frame a crewmate it really saw close by in time, placing it in the body's room at the kill.
+    const pool = living.filter((p) => p !== m.self && !m.mates.includes(p));
+    let best: { p: string; dt: number } | null = null;
+    for (let t = m.windowFrom + 1; t <= end; t++) {
+      const x = m.at[t];
+      if (!x?.[1]) continue;
+      for (const p of x[1]) {
+        if (!pool.includes(p)) continue;
+        const dt = Math.abs(t - kill.t);
+        if (!best || dt < best.dt) best = { p, dt };
+      }
+    }
+    if (best) frame = { target: best.p, room: kill.room, t: Math.min(end, kill.t + 1) };
+  }
+  return { from, to, room, frame };
+}
+
+// ---- observing -----------------------------------------------------------------------------------
+
+/** Absorb new log entries of this player (its own sightings, kills, meetings, talk, votes). */
+export function observeNpc(m: Npc, entries: readonly LogEntry[], setup: GameSetup, params: NpcParams, rng: Rng, parse = defaultParse): void {
+  for (const e of entries) {
+    switch (e.kind) {
+      case 'see': {
+        m.tick = e.t;
+        m.room = e.room;
+        const key = String(e.t);
+        if (!m.at[key] || (m.meeting === null && m.at[key][1] === null)) m.at[key] = [e.room, e.players];
+        for (const b of e.bodies) if (!m.dead.includes(b)) m.dead.push(b);
+        break;
+      }
+      case 'task':
+        m.at[String(e.t)] ??= [e.room, null];
+        break;
+      case 'witness':
+        m.witnessed.push({ killer: e.killer, victim: e.victim, room: e.room, t: e.t });
+        markDead(m, e.victim);
+        if (m.role === 'crewmate') {
+          bump(m, e.killer, 12);
+          setTrust(m, e.killer, 0);
+        }
+        break;
+      case 'killed':
+        m.kills.push({ victim: e.victim, room: e.room, t: e.t });
+        markDead(m, e.victim);
+        break;
+      case 'meeting':
+        startMeeting(m, e, setup, params, rng);
+        break;
+      case 'message':
+        if (e.speaker !== m.self && m.meeting) hear(m, e.speaker, parse(e.message, e.speaker, setup), setup, params);
+        break;
+      case 'vote':
+        afterVote(m, e.ejected, e.wasImposter);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+const parseCache = new Map<string, Claim[]>();
+/** Parsing is shared by every listener of a message (the cache is keyed by speaker, lexicon and text). */
+function defaultParse(message: string, speaker: string, setup: GameSetup): Claim[] {
+  const key = `${speaker}\u0000${setup.players.join(',')}\u0000${setup.roomNames.join(',')}\u0000${message}`;
+  let c = parseCache.get(key);
+  if (!c) {
+    c = parseTalk(message, speaker, setup);
+    if (parseCache.size > 5000) parseCache.clear();
+    parseCache.set(key, c);
+  }
+  return c;
+}
+
+function startMeeting(m: Npc, e: Extract<LogEntry, { kind: 'meeting' }>, setup: GameSetup, params: NpcParams, rng: Rng): void {
+  for (const b of e.bodies) markDead(m, b.player);
+  for (const p of setup.players) if (p !== m.self && !e.living.includes(p)) markDead(m, p);
+  m.meeting = { t: e.t, reporter: e.reporter, bodies: e.bodies, spoke: 0, accusers: [], exposes: [], accused: {}, spokeUp: [], cover: null };
+  m.stated = null;
+  if (m.role === 'imposter') m.meeting.cover = makeCover(m, setup, e.living, params, rng);
+  // Evidence from its own timeline: who was last with each victim, who was in a body's room.
+  for (const b of e.bodies) {
+    let lastWith: { t: number; company: string[] } | null = null;
+    for (let t = e.t; t > m.windowFrom; t--) {
+      const saw = toldSawAt(m, t);
+      if (saw?.includes(b.player)) {
+        lastWith = { t, company: saw.filter((p) => p !== b.player && p !== m.self) };
+        break;
+      }
+    }
+    if (lastWith && lastWith.company.length) {
+      const recency = 1 / (1 + (e.t - lastWith.t) / 6);
+      for (const p of lastWith.company) bump(m, p, (2.5 * recency) / lastWith.company.length);
+    }
+    for (let t = m.windowFrom + 1; t <= e.t; t++) {
+      const saw = toldSawAt(m, t);
+      if (saw && toldRoomAt(m, t) === b.room) for (const p of saw) if (p !== b.player) bump(m, p, 0.6 / (1 + (e.t - t) / 6));
+    }
+  }
+  const frame = m.meeting.cover?.frame;
+  if (frame) bump(m, frame.target, 1.5);
+}
+
+function afterVote(m: Npc, ejected: string | null, wasImposter: boolean | null): void {
+  if (ejected && wasImposter === false && m.meeting) {
+    // Whoever pushed for an innocent loses credit.
+    for (const a of m.meeting.accused[ejected] ?? []) {
+      setTrust(m, a, (m.trust[a] ?? 0) * 0.6);
+      bump(m, a, 0.8);
+    }
+  }
+  if (ejected) markDead(m, ejected);
+  if (m.meeting) m.windowFrom = m.meeting.t;
+  m.meeting = null;
+}
+
+// ---- hearing -------------------------------------------------------------------------------------
+
+type Verdict = { refuted: Intent | null; confirmed: boolean };
+
+/** A window of ticks a claim without ticks is taken to be about: just before the meeting. */
+function claimTicks(m: Npc, from: number | null, to: number | null): [number, number] {
+  const end = m.meeting?.t ?? m.tick;
+  if (from === null) return [Math.max(m.windowFrom + 1, end - 2), end];
+  return [Math.max(m.windowFrom + 1, Math.min(from, to ?? from)), Math.min(end, Math.max(from, to ?? from))];
+}
+
+/** Whether `p` was where `room` says at tick t, by own sight: the fact refuting it, or a confirmation. */
+function checkPresence(m: Npc, p: string, room: number, t: number): Verdict {
+  if (p === m.self) {
+    const mine = toldRoomAt(m, t);
+    if (mine !== null && mine !== room) return { refuted: { kind: 'where', room: mine, from: t, to: t }, confirmed: false };
+    return { refuted: null, confirmed: mine === room };
+  }
+  const saw = toldSawAt(m, t);
+  const mine = toldRoomAt(m, t);
+  if (saw === null || mine === null) return { refuted: null, confirmed: false };
+  if (mine === room && !saw.includes(p) && !m.dead.includes(p)) {
+    return { refuted: { kind: 'where', room: mine, from: t, to: t }, confirmed: false };
+  }
+  if (mine !== room && saw.includes(p)) return { refuted: { kind: 'saw', target: p, room: mine, t }, confirmed: false };
+  return { refuted: null, confirmed: mine === room && saw.includes(p) };
+}
+
+function check(m: Npc, speaker: string, c: Claim): Verdict {
+  switch (c.kind) {
+    case 'where': {
+      const [a, b] = claimTicks(m, c.from, c.to);
+      let confirmed = false;
+      for (let t = a; t <= b; t++) {
+        const v = checkPresence(m, speaker, c.room, t);
+        if (v.refuted) return v;
+        confirmed ||= v.confirmed;
+      }
+      return { refuted: null, confirmed };
+    }
+    case 'saw': {
+      if (c.t === null) return { refuted: null, confirmed: false };
+      const v = checkPresence(m, c.target, c.room, c.t);
+      if (v.refuted) return v;
+      if (c.other) {
+        const w = checkPresence(m, c.other, c.room, c.t);
+        if (w.refuted) return w;
+      }
+      return v;
+    }
+    case 'kill': {
+      const mine = c.victim ? m.witnessed.find((w) => w.victim === c.victim) : undefined;
+      // It knows it did not (an imposter's cover story says the same).
+      if (c.killer === m.self) return { refuted: { kind: 'deny' }, confirmed: false };
+      if (mine && mine.killer !== c.killer) return { refuted: { kind: 'kill', killer: mine.killer, victim: mine.victim, room: mine.room }, confirmed: false };
+      if (c.victim && !m.dead.includes(c.victim)) return { refuted: { kind: 'nothing' }, confirmed: false };
+      const body = m.meeting?.bodies.find((b) => b.player === c.victim);
+      if (body && c.room !== null && body.room !== c.room) return { refuted: { kind: 'found', victim: body.player, room: body.room }, confirmed: false };
+      return { refuted: null, confirmed: Boolean(mine) };
+    }
+    case 'found': {
+      const body = m.meeting?.bodies.find((b) => b.player === c.victim);
+      return { refuted: null, confirmed: Boolean(body && (c.room === null || c.room === body.room)) };
+    }
+    default:
+      return { refuted: null, confirmed: false };
+  }
+}
+
+function noteAccused(m: Npc, target: string, by: string): void {
+  const mt = m.meeting;
+  if (!mt) return;
+  const list = mt.accused[target] ?? [];
+  if (!list.includes(by)) list.push(by);
+  mt.accused[target] = list;
+  if (target === m.self && !mt.accusers.includes(by)) mt.accusers.push(by);
+}
+
+function bodyRoom(m: Npc, room: number): boolean {
+  return Boolean(m.meeting?.bodies.some((b) => b.room === room));
+}
+
+export function hear(m: Npc, speaker: string, claims: readonly Claim[], _setup: GameSetup, params: NpcParams): void {
+  const mt = m.meeting;
+  if (!mt) return;
+  const listens = params.listen > 0;
+  if (claims.length === 0) {
+    // Saying nothing in a meeting is suspicious (unless the whole table is muted).
+    if (listens && !params.muted) bump(m, speaker, 0.5);
+    return;
+  }
+  let answered = false;
+  const accusedHere = claims.filter((c) => c.kind === 'accuse').length;
+  for (const c of claims) {
+    if (c.kind === 'kill' || c.kind === 'accuse' || c.kind === 'lying') noteAccused(m, c.kind === 'kill' ? c.killer : c.target, speaker);
+    if (c.kind === 'saw' && bodyRoom(m, c.room)) noteAccused(m, c.target, speaker);
+    if (c.kind === 'deny' || c.kind === 'where' || c.kind === 'lying') answered = true;
+    if (!listens) continue;
+    const tau = m.trust[speaker] ?? 0.5;
+    const v = check(m, speaker, c);
+    if (v.refuted) {
+      setTrust(m, speaker, tau * 0.25);
+      bump(m, speaker, c.kind === 'kill' && c.killer === m.self ? 5 : 3);
+      if (!mt.exposes.some((x) => x.liar === speaker)) mt.exposes.push({ liar: speaker, proof: v.refuted });
+      continue;
+    }
+    if (v.confirmed) setTrust(m, speaker, tau + 0.15);
+    switch (c.kind) {
+      case 'kill':
+        if (c.killer !== m.self) bump(m, c.killer, 6 * tau);
+        break;
+      case 'saw':
+        if (c.target === m.self) break;
+        if (bodyRoom(m, c.room)) bump(m, c.target, 1.6 * tau);
+        if (c.other && mt.bodies.some((b) => b.player === c.other)) bump(m, c.target, 2 * tau);
+        break;
+      case 'where':
+        if (bodyRoom(m, c.room)) bump(m, speaker, 0.4);
+        break;
+      case 'accuse':
+        if (c.target === m.self) {
+          bump(m, speaker, 0.8);
+          setTrust(m, speaker, tau * 0.8);
+        } else bump(m, c.target, (0.9 * tau) / accusedHere);
+        break;
+      case 'lying':
+        if (c.target === m.self) {
+          bump(m, speaker, 1);
+          setTrust(m, speaker, tau * 0.7);
+        } else bump(m, c.target, 1.2 * tau);
+        break;
+      case 'clear':
+        if (c.target !== m.self) bump(m, c.target, -0.6 * tau);
+        break;
+      case 'confess':
+        bump(m, speaker, 20);
+        setTrust(m, speaker, 0);
+        break;
+      default:
+        break;
+    }
+  }
+  if (answered && !mt.spokeUp.includes(speaker)) mt.spokeUp.push(speaker);
+  // Accused and silent about it: that counts against the speaker.
+  if (listens && !answered && (mt.accused[speaker]?.length ?? 0) > 0) bump(m, speaker, 0.5);
+}
+
+// ---- deciding ------------------------------------------------------------------------------------
+
+export function surveyNpc(m: Npc, candidates: readonly string[], params: NpcParams): Record<string, number> {
+  let max = Number.NEGATIVE_INFINITY;
+  for (const c of candidates) max = Math.max(max, m.suspicion[c] ?? 0);
+  const out: Record<string, number> = {};
+  let z = 0;
+  const temp = Math.max(0.05, params.temperature);
+  for (const c of candidates) {
+    const w = Math.exp(((m.suspicion[c] ?? 0) - max) / temp);
+    out[c] = w;
+    z += w;
+  }
+  for (const c of candidates) out[c] = (out[c] as number) / z;
+  return out;
+}
+
+function topSuspect(m: Npc, candidates: readonly string[], params: NpcParams): string | null {
+  const d = surveyNpc(m, candidates, params);
+  let top: string | null = null;
+  let p = 0;
+  for (const c of candidates) {
+    if ((d[c] ?? 0) > p) {
+      top = c;
+      p = d[c] ?? 0;
+    }
+  }
+  return top && p >= params.voteThreshold ? top : null;
+}
+
+/** The vote: the suspect it last stated, unless new evidence arrived since; else its top suspect or skip. */
+export function voteNpc(m: Npc, options: readonly string[], params: NpcParams): string {
+  const cands = options.filter((o) => o !== 'skip');
+  if (m.stated && m.stated.seq === m.seq) {
+    const t = m.stated.target;
+    return t && options.includes(t) ? t : 'skip';
+  }
+  const top = topSuspect(m, cands, params);
+  return top ?? 'skip';
+}
+
+/** What it says now: the same policy for both roles (an imposter's view is its cover story). */
+export function speechIntents(m: Npc, living: readonly string[], params: NpcParams): Intent[] {
+  const mt = m.meeting;
+  if (!mt) return [{ kind: 'nothing' }];
+  const round = mt.spoke;
+  mt.spoke += 1;
+  const others = living.filter((p) => p !== m.self);
+  const out: Intent[] = [];
+  const end = mt.t;
+  if (round === 0) {
+    const w = m.witnessed.find((x) => living.includes(x.killer));
+    if (w) {
+      out.push({ kind: 'kill', killer: w.killer, victim: w.victim, room: w.room }, { kind: 'accuse', target: w.killer });
+      return state(m, out, w.killer);
+    }
+    const body = mt.bodies[0];
+    if (mt.reporter === m.self && body) out.push({ kind: 'found', victim: body.player, room: body.room });
+    out.push(whereIntent(m, end));
+    const s = relevantSighting(m, living);
+    out.push(s ?? { kind: 'nothing' });
+    return out;
+  }
+  const accusers = mt.accusers.filter((a) => living.includes(a));
+  if (accusers.length) {
+    out.push({ kind: 'deny' });
+    const liar = mt.exposes.find((x) => accusers.includes(x.liar));
+    if (liar) out.push({ kind: 'lying', target: liar.liar }, liar.proof.kind === 'deny' ? whereIntent(m, end) : liar.proof);
+    else out.push(whereIntent(m, end));
+    mt.accusers = [];
+    if (liar) mt.exposes = mt.exposes.filter((x) => x !== liar);
+  } else {
+    const liar = mt.exposes.find((x) => living.includes(x.liar));
+    if (liar) {
+      out.push({ kind: 'lying', target: liar.liar });
+      if (liar.proof.kind === 'saw' || liar.proof.kind === 'where' || liar.proof.kind === 'kill' || liar.proof.kind === 'found') out.push(liar.proof);
+      mt.exposes = mt.exposes.filter((x) => x !== liar);
+    }
+  }
+  const top = topSuspect(m, others, params);
+  out.push(top ? { kind: 'accuse', target: top } : { kind: 'skip' });
+  return state(m, out.slice(0, 3), top);
+}
+
+function state(m: Npc, out: Intent[], target: string | null): Intent[] {
+  m.stated = { target, seq: m.seq };
+  return out;
+}
+
+/** Where it says it was: the last stretch of ticks in one room before the meeting (as it tells it). */
+function whereIntent(m: Npc, end: number): Intent {
+  let to = end;
+  while (to > m.windowFrom && toldRoomAt(m, to) === null) to -= 1;
+  const room = toldRoomAt(m, to) ?? m.room;
+  // An imposter's stretch covers its kill: it speaks of the kill's ticks, as a crewmate speaks of its last.
+  const c = m.meeting?.cover;
+  if (c) return { kind: 'where', room: c.room, from: c.from, to: c.to };
+  let from = to;
+  while (from - 1 > m.windowFrom && toldRoomAt(m, from - 1) === room && to - from < 5) from -= 1;
+  return { kind: 'where', room, from, to };
+}
+
+/** The sighting that matters most: someone with a victim, then someone in a body's room, then the latest. */
+function relevantSighting(m: Npc, living: readonly string[]): Intent | null {
+  const mt = m.meeting;
+  if (!mt) return null;
+  const frame = mt.cover?.frame;
+  if (frame && living.includes(frame.target)) return { kind: 'saw', target: frame.target, room: frame.room, t: frame.t };
+  const victims = mt.bodies.map((b) => b.player);
+  let withVictim: Intent | null = null;
+  let inBodyRoom: Intent | null = null;
+  let latest: Intent | null = null;
+  for (let t = mt.t; t > m.windowFrom; t--) {
+    const saw = toldSawAt(m, t);
+    const room = toldRoomAt(m, t);
+    if (!saw || room === null) continue;
+    const alive = saw.filter((p) => living.includes(p) && p !== m.self);
+    const victim = saw.find((p) => victims.includes(p));
+    if (!withVictim && victim && alive.length) withVictim = { kind: 'saw', target: alive[0] as string, other: victim, room, t };
+    if (!inBodyRoom && alive.length && bodyRoom(m, room)) inBodyRoom = { kind: 'saw', target: alive[0] as string, room, t };
+    if (!latest && alive.length) latest = { kind: 'saw', target: alive[0] as string, room, t };
+  }
+  return withVictim ?? inBodyRoom ?? latest;
+}
+
+// ---- acting --------------------------------------------------------------------------------------
+
+/** Action-phase choice among `legal` (engine action strings). */
+export function actNpc(m: Npc, legal: readonly string[], openTasks: readonly number[], setup: GameSetup, params: NpcParams, rng: Rng, careful = false): string {
+  const report = legal.find((a) => a.startsWith('report '));
+  if (m.role === 'crewmate') {
+    if (report) return report;
+    if (legal.includes('do task')) return 'do task';
+    if (openTasks.length) {
+      let target = openTasks[0] as number;
+      for (const r of openTasks) if (distance(setup, m.room, r) < distance(setup, m.room, target)) target = r;
+      const dir = stepToward(setup, m.room, target);
+      if (dir && legal.includes(`move ${dir}`)) return `move ${dir}`;
+    }
+    const moves = legal.filter((a) => a.startsWith('move '));
+    return moves.length && rng.bool(0.6) ? rng.pick(moves) : 'wait';
+  }
+  const kills = legal.filter((a) => a.startsWith('kill '));
+  if (kills.length) {
+    const here = m.at[String(m.tick)]?.[1] ?? [];
+    const victims = here.filter((p) => !m.mates.includes(p));
+    // Alone with one crewmate; a careful imposter also wants nobody with them a tick ago.
+    const prev = m.at[String(m.tick - 1)];
+    const quiet = !careful || !prev || prev[0] !== m.room || (prev[1] ?? []).every((p) => victims.includes(p) || m.mates.includes(p));
+    if ((victims.length === 1 && here.length === 1 && quiet) || rng.bool(params.recklessness)) return rng.pick(kills);
+  }
+  const moves = legal.filter((a) => a.startsWith('move '));
+  const last = m.kills[m.kills.length - 1];
+  if (last && m.tick - last.t <= 1 && moves.length) return rng.pick(moves);
+  if (moves.length && rng.bool(0.7)) return rng.pick(moves);
+  return 'wait';
+}
