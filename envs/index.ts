@@ -3,5 +3,6 @@ import './guess-number/index.js';
 import './clarify-search/index.js';
 import './persuasion/index.js';
 import './social-deduction/index.js';
+import './social-deduction/v1.js';
 import './embodied/index.js';
 import './clarify-task/index.js';

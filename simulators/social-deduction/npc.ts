@@ -101,7 +101,8 @@ interface Cover {
   from: number;
   to: number;
   room: number;
-  frame: { target: string; room: number; t: number } | null;
+  /** A planted sighting: `target` with the victim, in the cover room, at tick t (inside the cover stretch). */
+  frame: { target: string; victim: string; room: number; t: number } | null;
 }
 
 export function newNpc(self: string, role: Role, mates: string[], setup: GameSetup, params: NpcParams): Npc {
@@ -166,7 +167,7 @@ function toldRoomAt(m: Npc, t: number): number | null {
 
 function toldSawAt(m: Npc, t: number): string[] | null {
   const c = m.meeting?.cover;
-  if (c && t >= c.from && t <= c.to) return [];
+  if (c && t >= c.from && t <= c.to) return c.frame && c.frame.t === t ? [c.frame.target, c.frame.victim] : [];
   const x = m.at[t];
   if (!x || x[1] === null) return null;
   // An imposter never mentions its victims near their deaths.
@@ -208,8 +209,11 @@ function makeCover(m: Npc, setup: GameSetup, living: string[], params: NpcParams
         if (!best || dt < best.dt) best = { p, dt };
       }
     }
-    if (best) frame = { target: best.p, room: kill.room, t: Math.min(end, kill.t + 1) };
+    // Consistent with its own alibi: it says it saw the framed crewmate with the victim, in the room it
+    // claims to have been in, at the kill's tick (when the victim was last alive).
+    if (best) frame = { target: best.p, victim: kill.victim, room: 0, t: kill.t };
   }
+  if (frame) frame.room = room;
   return { from, to, room, frame };
 }
 
@@ -295,8 +299,6 @@ function startMeeting(m: Npc, e: Extract<LogEntry, { kind: 'meeting' }>, setup: 
       if (saw && toldRoomAt(m, t) === b.room) for (const p of saw) if (p !== b.player) bump(m, p, 0.6 / (1 + (e.t - t) / 6));
     }
   }
-  const frame = m.meeting.cover?.frame;
-  if (frame) bump(m, frame.target, 1.5);
 }
 
 function afterVote(m: Npc, ejected: string | null, wasImposter: boolean | null): void {
@@ -566,7 +568,7 @@ function relevantSighting(m: Npc, living: readonly string[]): Intent | null {
   const mt = m.meeting;
   if (!mt) return null;
   const frame = mt.cover?.frame;
-  if (frame && living.includes(frame.target)) return { kind: 'saw', target: frame.target, room: frame.room, t: frame.t };
+  if (frame && living.includes(frame.target)) return { kind: 'saw', target: frame.target, other: frame.victim, room: frame.room, t: frame.t };
   const victims = mt.bodies.map((b) => b.player);
   let withVictim: Intent | null = null;
   let inBodyRoom: Intent | null = null;
