@@ -41,17 +41,18 @@ export class SocialAgentV1 implements Agent {
   private cursor = 0;
   private lastSeeT = 0;
   private openTasks: number[] = [];
-  private readonly params: NpcParams;
+  private params: NpcParams;
   private scenario: SocialScenario | null = null;
 
   constructor(private readonly mode: V1Mode = 'expert') {
     this.id = mode;
-    this.params = { ...DEFAULT_NPC_PARAMS, recklessness: 0, listen: mode === 'deaf' ? 0 : 1 };
+    this.params = { ...DEFAULT_NPC_PARAMS, recklessness: 0, listen: mode === 'deaf' ? 0 : 1, crossCheck: mode === 'deaf' ? 0 : 1 };
     this.config = { mode, params: this.params };
     if (mode === 'oracle') this.privileged = true;
   }
 
   reset(ctx: AgentEpisodeContext): void {
+    this.params = { ...this.params, rebut: 1, frame: DEFAULT_NPC_PARAMS.frame };
     this.rng = Rng.fromSeed(deriveSeed(ctx.seed, `social-v1-${this.mode}`));
     this.talkRng = Rng.fromSeed(deriveSeed(ctx.seed, `social-v1-${this.mode}/talk`));
     this.facts = null;
@@ -67,6 +68,11 @@ export class SocialAgentV1 implements Agent {
       this.facts = readInstructions(obs.instructions);
       if (!this.facts) return;
       const f = this.facts;
+      // As an imposter, calling a truthful accuser a liar puts its cover story up for checking: it
+      // denies and accuses instead (scripted imposters do call out, as a crewmate would).
+      // Nor does it plant false sightings: the framed crewmate always knows where it was, and the
+      // scripted imposters' frames (npc.frame) cost them more than they gain (measured: docs).
+      if (f.role === 'imposter') this.params = { ...this.params, rebut: 0, frame: 0 };
       this.mind = newNpc(f.self, f.role, f.teammates, f.setup, this.params);
       this.cursor = 0;
     }

@@ -67,6 +67,11 @@ export interface GameRules {
   seeAfterTask?: boolean;
   /** v1: the game-over line lists every player's role as `Colour=role`. */
   revealRoles?: boolean;
+  /**
+   * v1: a player working on a task still sees a kill in its own room (a kill is loud; only comings and
+   * goings escape it). v0: it sees nothing, so an imposter could kill next to busy players unseen.
+   */
+  workersSeeKills?: boolean;
 }
 
 export interface PlayerState {
@@ -431,7 +436,7 @@ export function resolveTick(g0: GameState, actions: Record<string, string>, rng:
     pushLog(g, p, { kind: 'killed', t: g.tick, text: `You killed ${victim} in the ${rn}.`, victim, room: killer.room });
     pushLog(g, victim, { kind: 'died', t: g.tick, text: `${p} killed you in the ${rn}. You are dead.`, killer: p, room: killer.room });
     for (const w of living(g)) {
-      if (w === p || player(g, w).room !== killer.room || working.has(w)) continue;
+      if (w === p || player(g, w).room !== killer.room || (working.has(w) && !g.rules.workersSeeKills)) continue;
       pushLog(g, w, {
         kind: 'witness',
         t: g.tick,

@@ -28,6 +28,7 @@ import { SocialAgentV1 } from '../../agents/social-deduction/expert-v1.js';
 import { SOCIAL_V1_ADVERSARIES } from '../../agents/social-deduction/adversaries.js';
 import { defaultKwargs as v0Kwargs, rulesFromKwargs, sampleScenario, type SocialScenario } from './config.js';
 import { socialDefinition } from './define.js';
+import { DEFAULT_WEIGHTS } from './engine.js';
 import type { GameSetup } from './engine.js';
 
 export const ENV_ID_V1 = 'SocialDeduction-v1';
@@ -37,6 +38,13 @@ export const DEFERRED = ['listening', 'speaking', 'voteImposter'] as const;
 
 export const defaultKwargsV1: Record<string, Json> = {
   ...v0Kwargs,
+  // Eight tasks each: with five, crewmates finished their tasks in about half the games before talk
+  // could matter; with eight, most games are decided in meetings (docs/envs/social-deduction.md).
+  tasksPerCrewmate: 8,
+  // A task pays 0.01 (v0: 0.05): with eight tasks, v0's weight made tasks 40 % of a win, a reward for
+  // walking that says nothing about the game's point, talk.
+  // A kill pays 0.02 (v0: 0.1): a per-kill reward pays recklessness whatever it costs the game.
+  weights: { ...DEFAULT_WEIGHTS, task: 0.01, kill: 0.02 },
   npc: { ...DEFAULT_NPC_PARAMS },
   /** false: the scripted players say nothing in meetings (they still listen, survey and vote). */
   tableTalk: true,
@@ -72,7 +80,7 @@ export const definitionV1 = socialDefinition({
     scripted: (ctx) => new NpcTable(ctx as SimulatorContext<GameSetup>),
     llm: (ctx) => new LlmTable(ctx as SimulatorContext<GameSetup>, (c) => new NpcTable(c)),
   },
-  rules: (kwargs) => ({ ...rulesFromKwargs(kwargs), seeAfterTask: true, revealRoles: true }),
+  rules: (kwargs) => ({ ...rulesFromKwargs(kwargs), seeAfterTask: true, revealRoles: true, workersSeeKills: true }),
   params: (kwargs) => ({ ...npcParamsV1(kwargs) }),
   seat: { version: 1 },
   deferredRewards: DEFERRED,

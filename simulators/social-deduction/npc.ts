@@ -42,16 +42,26 @@ export interface NpcParams {
   muted: number;
   /** 0: ignore what others say (the "deaf" baseline); 1: weigh it. */
   listen: number;
+  /**
+   * 1: also cross-check claims against each other (the expert): two players who place the same player
+   * in different rooms at the same tick cannot both be honest, so the one it trusts less is suspected.
+   * The scripted players only check claims against their own eyes (0).
+   */
+  crossCheck: number;
+  /** 1: call out the claims it can refute ("Red is lying", with the fact); 0: only deny and accuse. */
+  rebut: number;
 }
 
 export const DEFAULT_NPC_PARAMS: NpcParams = {
   trust: 0.6,
-  temperature: 0.6,
-  voteThreshold: 0.5,
-  recklessness: 0.05,
+  temperature: 1.2,
+  voteThreshold: 0.6,
+  recklessness: 0.2,
   frame: 0.5,
   muted: 0,
   listen: 1,
+  crossCheck: 0,
+  rebut: 1,
 };
 
 /** One tick of the own timeline: room, and whom it saw (null: it was working and saw nothing). */
@@ -94,6 +104,13 @@ interface MeetingMind {
   spokeUp: string[];
   /** Imposter: the cover story for this meeting. */
   cover: Cover | null;
+  /** Cross-checking: where each player was said to be, by tick ("player@t" → room and who said so). */
+  placed: Record<string, { room: number; by: string }>;
+  /** Messages heard from each player, and who said where it was. */
+  heardFrom: Record<string, number>;
+  gaveAccount: string[];
+  /** Claims already weighed this meeting (speaker and claim). */
+  said: string[];
 }
 
 interface Cover {
@@ -277,7 +294,7 @@ function defaultParse(message: string, speaker: string, setup: GameSetup): Claim
 function startMeeting(m: Npc, e: Extract<LogEntry, { kind: 'meeting' }>, setup: GameSetup, params: NpcParams, rng: Rng): void {
   for (const b of e.bodies) markDead(m, b.player);
   for (const p of setup.players) if (p !== m.self && !e.living.includes(p)) markDead(m, p);
-  m.meeting = { t: e.t, reporter: e.reporter, bodies: e.bodies, spoke: 0, accusers: [], exposes: [], accused: {}, spokeUp: [], cover: null };
+  m.meeting = { t: e.t, reporter: e.reporter, bodies: e.bodies, spoke: 0, accusers: [], exposes: [], accused: {}, spokeUp: [], cover: null, placed: {}, heardFrom: {}, gaveAccount: [], said: [] };
   m.stated = null;
   if (m.role === 'imposter') m.meeting.cover = makeCover(m, setup, e.living, params, rng);
   // Evidence from its own timeline: who was last with each victim, who was in a body's room.
@@ -291,14 +308,18 @@ function startMeeting(m: Npc, e: Extract<LogEntry, { kind: 'meeting' }>, setup: 
       }
     }
     if (lastWith && lastWith.company.length) {
-      const recency = 1 / (1 + (e.t - lastWith.t) / 6);
-      for (const p of lastWith.company) bump(m, p, (2.5 * recency) / lastWith.company.length);
+      for (const p of lastWith.company) bump(m, p, (2.5 * recency(e.t, lastWith.t)) / lastWith.company.length);
     }
     for (let t = m.windowFrom + 1; t <= e.t; t++) {
       const saw = toldSawAt(m, t);
-      if (saw && toldRoomAt(m, t) === b.room) for (const p of saw) if (p !== b.player) bump(m, p, 0.6 / (1 + (e.t - t) / 6));
+      if (saw && toldRoomAt(m, t) === b.room) for (const p of saw) if (p !== b.player) bump(m, p, 0.6 * recency(e.t, t));
     }
   }
+}
+
+/** How much a sighting at tick t still says about a death found at tick `now`: old sightings say little. */
+function recency(now: number, t: number): number {
+  return Math.exp(-Math.max(0, now - t) / 5);
 }
 
 function afterVote(m: Npc, ejected: string | null, wasImposter: boolean | null): void {
@@ -356,13 +377,13 @@ function check(m: Npc, speaker: string, c: Claim): Verdict {
     }
     case 'saw': {
       if (c.t === null) return { refuted: null, confirmed: false };
-      const v = checkPresence(m, c.target, c.room, c.t);
-      if (v.refuted) return v;
-      if (c.other) {
-        const w = checkPresence(m, c.other, c.room, c.t);
-        if (w.refuted) return w;
+      let confirmed = false;
+      for (const p of c.other ? [...c.targets, c.other] : c.targets) {
+        const v = checkPresence(m, p, c.room, c.t);
+        if (v.refuted) return v;
+        confirmed ||= v.confirmed;
       }
-      return v;
+      return { refuted: null, confirmed };
     }
     case 'kill': {
       const mine = c.victim ? m.witnessed.find((w) => w.victim === c.victim) : undefined;
@@ -402,34 +423,50 @@ export function hear(m: Npc, speaker: string, claims: readonly Claim[], _setup: 
   const listens = params.listen > 0;
   if (claims.length === 0) {
     // Saying nothing in a meeting is suspicious (unless the whole table is muted).
-    if (listens && !params.muted) bump(m, speaker, 0.5);
+    if (listens && !params.muted) bump(m, speaker, 1);
+    mt.heardFrom[speaker] = (mt.heardFrom[speaker] ?? 0) + 1;
     return;
   }
   let answered = false;
   const accusedHere = claims.filter((c) => c.kind === 'accuse').length;
   for (const c of claims) {
+    // Saying the same thing twice does not make it twice as true.
+    const key = `${speaker}:${JSON.stringify(c)}`;
+    if (mt.said.includes(key)) continue;
+    mt.said.push(key);
     if (c.kind === 'kill' || c.kind === 'accuse' || c.kind === 'lying') noteAccused(m, c.kind === 'kill' ? c.killer : c.target, speaker);
-    if (c.kind === 'saw' && bodyRoom(m, c.room)) noteAccused(m, c.target, speaker);
+    if (c.kind === 'saw' && bodyRoom(m, c.room)) for (const t of c.targets) noteAccused(m, t, speaker);
+    if (c.kind === 'where' && !mt.gaveAccount.includes(speaker)) mt.gaveAccount.push(speaker);
     if (c.kind === 'deny' || c.kind === 'where' || c.kind === 'lying') answered = true;
     if (!listens) continue;
     const tau = m.trust[speaker] ?? 0.5;
     const v = check(m, speaker, c);
     if (v.refuted) {
-      setTrust(m, speaker, tau * 0.25);
-      bump(m, speaker, c.kind === 'kill' && c.killer === m.self ? 5 : 3);
+      // Honest players' claims never contradict each other (they all describe the same looks), so a
+      // refuted claim is close to proof of a lie.
+      setTrust(m, speaker, tau * 0.15);
+      bump(m, speaker, 6);
       if (!mt.exposes.some((x) => x.liar === speaker)) mt.exposes.push({ liar: speaker, proof: v.refuted });
       continue;
     }
     if (v.confirmed) setTrust(m, speaker, tau + 0.15);
+    if (params.crossCheck > 0) crossCheck(m, speaker, c);
     switch (c.kind) {
       case 'kill':
-        if (c.killer !== m.self) bump(m, c.killer, 6 * tau);
+        // A witness stands by the body and reports it at once: a kill claim from the reporter of that
+        // body is strong; from anyone else it is an unconfirmed story.
+        if (c.killer !== m.self) bump(m, c.killer, (mt.reporter === speaker && (c.victim === null || mt.bodies.some((b) => b.player === c.victim)) ? 6 : 2) * tau);
         break;
-      case 'saw':
-        if (c.target === m.self) break;
-        if (bodyRoom(m, c.room)) bump(m, c.target, 1.6 * tau);
-        if (c.other && mt.bodies.some((b) => b.player === c.other)) bump(m, c.target, 2 * tau);
+      case 'saw': {
+        const r = c.t === null ? 0.3 : recency(mt.t, c.t);
+        const share = 1 / c.targets.length;
+        for (const target of c.targets) {
+          if (target === m.self) continue;
+          if (bodyRoom(m, c.room)) bump(m, target, 1.6 * tau * r * share);
+          if (c.other && mt.bodies.some((b) => b.player === c.other)) bump(m, target, 2 * tau * r * share);
+        }
         break;
+      }
       case 'where':
         if (bodyRoom(m, c.room)) bump(m, speaker, 0.4);
         break;
@@ -437,7 +474,7 @@ export function hear(m: Npc, speaker: string, claims: readonly Claim[], _setup: 
         if (c.target === m.self) {
           bump(m, speaker, 0.8);
           setTrust(m, speaker, tau * 0.8);
-        } else bump(m, c.target, (0.9 * tau) / accusedHere);
+        } else bump(m, c.target, (0.6 * tau) / accusedHere);
         break;
       case 'lying':
         if (c.target === m.self) {
@@ -457,8 +494,46 @@ export function hear(m: Npc, speaker: string, claims: readonly Claim[], _setup: 
     }
   }
   if (answered && !mt.spokeUp.includes(speaker)) mt.spokeUp.push(speaker);
+  // Accusing with nothing to show — no account of itself, no evidence — is what a deflecting imposter does.
+  if (listens && !params.muted && !mt.gaveAccount.includes(speaker) && claims.some((c) => c.kind === 'accuse') && !claims.some((c) => c.kind === 'saw' || c.kind === 'kill' || c.kind === 'found')) {
+    bump(m, speaker, 1);
+  }
+  // A second message and still no word of where it was: an honest player gives an account of itself.
+  mt.heardFrom[speaker] = (mt.heardFrom[speaker] ?? 0) + 1;
+  if (listens && !params.muted && mt.heardFrom[speaker] === 2 && !mt.gaveAccount.includes(speaker)) bump(m, speaker, 1.5);
   // Accused and silent about it: that counts against the speaker.
-  if (listens && !answered && (mt.accused[speaker]?.length ?? 0) > 0) bump(m, speaker, 0.5);
+  if (listens && !answered && (mt.accused[speaker]?.length ?? 0) > 0) bump(m, speaker, 1);
+}
+
+/** Places in `c` (who, when, where), checked against what others said: a conflict means one of the two lies. */
+function crossCheck(m: Npc, speaker: string, c: Claim): void {
+  const mt = m.meeting;
+  if (!mt) return;
+  const places: { who: string; t: number; room: number }[] = [];
+  if (c.kind === 'where' && c.from !== null) {
+    const [a, b] = claimTicks(m, c.from, c.to);
+    for (let t = a; t <= b; t++) places.push({ who: speaker, t, room: c.room });
+  } else if (c.kind === 'saw' && c.t !== null) {
+    for (const who of c.targets) places.push({ who, t: c.t, room: c.room });
+    if (c.other) places.push({ who: c.other, t: c.t, room: c.room });
+  }
+  for (const p of places) {
+    const key = `${p.who}@${p.t}`;
+    const had = mt.placed[key];
+    if (!had) {
+      mt.placed[key] = { room: p.room, by: speaker };
+      continue;
+    }
+    if (had.room === p.room || had.by === speaker) continue;
+    // One of the two lies; with one imposter among them, the less credible one is the likelier liar.
+    const a = had.by;
+    const b = speaker;
+    const ta = a === m.self ? 1 : (m.trust[a] ?? 0.5);
+    const tb = b === m.self ? 1 : (m.trust[b] ?? 0.5);
+    if (a !== m.self) bump(m, a, ta <= tb ? 2.5 : 1);
+    if (b !== m.self) bump(m, b, tb <= ta ? 2.5 : 1);
+    mt.placed[key] = { room: p.room, by: tb > ta ? b : a };
+  }
 }
 
 // ---- deciding ------------------------------------------------------------------------------------
@@ -478,6 +553,10 @@ export function surveyNpc(m: Npc, candidates: readonly string[], params: NpcPara
   return out;
 }
 
+/**
+ * Its top suspect, when confident enough to name one. With three players left a skip hands the
+ * imposter the next kill and the game, so then any top suspect is named.
+ */
 function topSuspect(m: Npc, candidates: readonly string[], params: NpcParams): string | null {
   const d = surveyNpc(m, candidates, params);
   let top: string | null = null;
@@ -488,7 +567,8 @@ function topSuspect(m: Npc, candidates: readonly string[], params: NpcParams): s
       p = d[c] ?? 0;
     }
   }
-  return top && p >= params.voteThreshold ? top : null;
+  const threshold = candidates.length <= 2 ? 0 : params.voteThreshold;
+  return top && p >= threshold ? top : null;
 }
 
 /** The vote: the suspect it last stated, unless new evidence arrived since; else its top suspect or skip. */
@@ -511,20 +591,28 @@ export function speechIntents(m: Npc, living: readonly string[], params: NpcPara
   const others = living.filter((p) => p !== m.self);
   const out: Intent[] = [];
   const end = mt.t;
+  const accusers = mt.accusers.filter((a) => living.includes(a));
+  if (params.rebut <= 0) mt.exposes = [];
   if (round === 0) {
     const w = m.witnessed.find((x) => living.includes(x.killer));
     if (w) {
       out.push({ kind: 'kill', killer: w.killer, victim: w.victim, room: w.room }, { kind: 'accuse', target: w.killer });
       return state(m, out, w.killer);
     }
+    // Accused before it spoke: it answers first (denial, the accuser's lie, the fact), then its account.
+    const liar = mt.exposes.find((x) => accusers.includes(x.liar));
+    if (accusers.length) {
+      out.push({ kind: 'deny' });
+      if (liar) out.push({ kind: 'lying', target: liar.liar });
+      mt.accusers = [];
+      if (liar) mt.exposes = mt.exposes.filter((x) => x !== liar);
+    }
     const body = mt.bodies[0];
-    if (mt.reporter === m.self && body) out.push({ kind: 'found', victim: body.player, room: body.room });
+    if (mt.reporter === m.self && body && !accusers.length) out.push({ kind: 'found', victim: body.player, room: body.room });
     out.push(whereIntent(m, end));
-    const s = relevantSighting(m, living);
-    out.push(s ?? { kind: 'nothing' });
-    return out;
+    if (!accusers.length) out.push(relevantSighting(m, living) ?? { kind: 'nothing' });
+    return out.slice(0, 3);
   }
-  const accusers = mt.accusers.filter((a) => living.includes(a));
   if (accusers.length) {
     out.push({ kind: 'deny' });
     const liar = mt.exposes.find((x) => accusers.includes(x.liar));
@@ -555,9 +643,6 @@ function whereIntent(m: Npc, end: number): Intent {
   let to = end;
   while (to > m.windowFrom && toldRoomAt(m, to) === null) to -= 1;
   const room = toldRoomAt(m, to) ?? m.room;
-  // An imposter's stretch covers its kill: it speaks of the kill's ticks, as a crewmate speaks of its last.
-  const c = m.meeting?.cover;
-  if (c) return { kind: 'where', room: c.room, from: c.from, to: c.to };
   let from = to;
   while (from - 1 > m.windowFrom && toldRoomAt(m, from - 1) === room && to - from < 5) from -= 1;
   return { kind: 'where', room, from, to };
@@ -579,9 +664,13 @@ function relevantSighting(m: Npc, living: readonly string[]): Intent | null {
     if (!saw || room === null) continue;
     const alive = saw.filter((p) => living.includes(p) && p !== m.self);
     const victim = saw.find((p) => victims.includes(p));
-    if (!withVictim && victim && alive.length) withVictim = { kind: 'saw', target: alive[0] as string, other: victim, room, t };
-    if (!inBodyRoom && alive.length && bodyRoom(m, room)) inBodyRoom = { kind: 'saw', target: alive[0] as string, room, t };
-    if (!latest && alive.length) latest = { kind: 'saw', target: alive[0] as string, room, t };
+    // Only recent sightings near a death are worth telling (everyone was with everyone at the start);
+    // it names everyone it saw there, so the suspicion is shared fairly.
+    const fresh = recency(mt.t, t) >= 0.3;
+    const seen = { target: alive[0] as string, ...(alive.length > 1 ? { also: alive.slice(1, 3) } : {}) };
+    if (!withVictim && victim && alive.length && fresh) withVictim = { kind: 'saw', ...seen, other: victim, room, t };
+    if (!inBodyRoom && alive.length && bodyRoom(m, room) && fresh) inBodyRoom = { kind: 'saw', ...seen, room, t };
+    if (!latest && alive.length) latest = { kind: 'saw', ...seen, room, t };
   }
   return withVictim ?? inBodyRoom ?? latest;
 }

@@ -13,8 +13,11 @@ import type { Rng } from '../../core/rng.js';
 export type Intent =
   /** The speaker was in `room` throughout ticks from..to. */
   | { kind: 'where'; room: number; from: number; to: number }
-  /** The speaker saw `target` in `room` at tick `t` (with `other` there too, when given). */
-  | { kind: 'saw'; target: string; room: number; t: number; other?: string }
+  /**
+   * The speaker saw `target` (and `also`, when given) in `room` at tick `t`, with `other` there too
+   * when given (a victim, say).
+   */
+  | { kind: 'saw'; target: string; room: number; t: number; other?: string; also?: string[] }
   /** The speaker saw `killer` kill `victim` in `room`. */
   | { kind: 'kill'; killer: string; victim: string; room: number }
   /** The speaker found `victim`'s body in `room`. */
@@ -43,10 +46,16 @@ const WHERE: Variants<Extract<Intent, { kind: 'where' }>> = [
   (i, r) => (i.from === i.to ? `I was in the ${r(i.room)} around tick ${i.from}.` : `I stayed in the ${r(i.room)} from tick ${i.from} to tick ${i.to}.`),
 ];
 
+/** "Red", "Red and Blue", "Red, Blue and Green". */
+function who(i: { target: string; also?: string[] }): string {
+  const all = [i.target, ...(i.also ?? [])];
+  return all.length === 1 ? i.target : `${all.slice(0, -1).join(', ')} and ${all[all.length - 1]}`;
+}
+
 const SAW: Variants<Extract<Intent, { kind: 'saw' }>> = [
-  (i, r) => `I saw ${i.target}${i.other ? ` with ${i.other}` : ''} in the ${r(i.room)} at tick ${i.t}.`,
-  (i, r) => `At tick ${i.t} I saw ${i.target}${i.other ? ` with ${i.other}` : ''} in the ${r(i.room)}.`,
-  (i, r) => `${i.target} was in the ${r(i.room)}${i.other ? ` with ${i.other}` : ''} at tick ${i.t}, I saw them.`,
+  (i, r) => `I saw ${who(i)}${i.other ? ` with ${i.other}` : ''} in the ${r(i.room)} at tick ${i.t}.`,
+  (i, r) => `At tick ${i.t} I saw ${who(i)}${i.other ? ` with ${i.other}` : ''} in the ${r(i.room)}.`,
+  (i, r) => `${who(i)} ${i.also?.length ? 'were' : 'was'} in the ${r(i.room)}${i.other ? ` with ${i.other}` : ''} at tick ${i.t}, I saw them.`,
 ];
 
 const KILL: Variants<Extract<Intent, { kind: 'kill' }>> = [

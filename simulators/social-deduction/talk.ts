@@ -9,7 +9,8 @@
  */
 export type Claim =
   | { kind: 'where'; room: number; from: number | null; to: number | null }
-  | { kind: 'saw'; target: string; room: number; t: number | null; other: string | null }
+  /** `targets` were seen in `room` at tick t (`other` there too: "I saw Red and Green with Blue ..."). */
+  | { kind: 'saw'; targets: string[]; room: number; t: number | null; other: string | null }
   | { kind: 'kill'; killer: string; victim: string | null; room: number | null }
   | { kind: 'found'; victim: string | null; room: number | null }
   | { kind: 'accuse'; target: string }
@@ -128,11 +129,13 @@ export function parseTalk(message: string, speaker: string, lex: Lexicon): Claim
       continue;
     }
     if (room !== null && others.length && SAW.test(s) && !neg) {
-      // "I saw Red with Blue in the Weapons": Red is the one seen, Blue was there too.
-      const target = others[0] as Hit;
-      const withHit = others.find((c) => c !== target && s.lastIndexOf('with', c.at) >= 0 && s.lastIndexOf('with', c.at) > target.at);
+      // "I saw Red and Green with Blue in the Weapons": Red and Green were seen, Blue was there too.
+      const withAt = s.search(/\bwith\b/);
+      const seen = withAt >= 0 ? others.filter((c) => c.at < withAt) : others;
+      const withHit = withAt >= 0 ? others.find((c) => c.at > withAt) : undefined;
+      const targets = (seen.length ? seen : others).map((c) => c.name).filter((n) => n !== withHit?.name);
       const selfWith = /\bwith me\b/.test(s);
-      claims.push({ kind: 'saw', target: target.name, room, t: tk[0] ?? null, other: withHit?.name ?? null });
+      if (targets.length) claims.push({ kind: 'saw', targets, room, t: tk[0] ?? null, other: withHit?.name ?? null });
       if (selfWith || /\bi was\b/.test(s)) claims.push({ kind: 'where', room, from: tk[0] ?? null, to: tk[1] ?? tk[0] ?? null });
       continue;
     }
