@@ -52,7 +52,7 @@ export class SocialAgentV1 implements Agent {
   }
 
   reset(ctx: AgentEpisodeContext): void {
-    this.params = { ...this.params, rebut: 1, frame: DEFAULT_NPC_PARAMS.frame };
+    this.params = { ...this.params, rebut: 1, frame: DEFAULT_NPC_PARAMS.frame, truthfulAlibi: 0 };
     this.rng = Rng.fromSeed(deriveSeed(ctx.seed, `social-v1-${this.mode}`));
     this.talkRng = Rng.fromSeed(deriveSeed(ctx.seed, `social-v1-${this.mode}/talk`));
     this.facts = null;
@@ -72,7 +72,7 @@ export class SocialAgentV1 implements Agent {
       // denies and accuses instead (scripted imposters do call out, as a crewmate would).
       // Nor does it plant false sightings: the framed crewmate always knows where it was, and the
       // scripted imposters' frames (npc.frame) cost them more than they gain (measured: docs).
-      if (f.role === 'imposter') this.params = { ...this.params, rebut: 0, frame: 0 };
+      if (f.role === 'imposter') this.params = { ...this.params, rebut: 0, frame: 0, truthfulAlibi: 1 };
       this.mind = newNpc(f.self, f.role, f.teammates, f.setup, this.params);
       this.cursor = 0;
     }

@@ -50,6 +50,8 @@ export interface NpcParams {
   crossCheck: number;
   /** 1: call out the claims it can refute ("Red is lying", with the fact); 0: only deny and accuse. */
   rebut: number;
+  /** Imposter: 1 gives true alibis away from its kill (the expert); 0 tells its longest stay, cover included. */
+  truthfulAlibi: number;
 }
 
 export const DEFAULT_NPC_PARAMS: NpcParams = {
@@ -62,6 +64,7 @@ export const DEFAULT_NPC_PARAMS: NpcParams = {
   listen: 1,
   crossCheck: 0,
   rebut: 1,
+  truthfulAlibi: 0,
 };
 
 /** One tick of the own timeline: room, and whom it saw (null: it was working and saw nothing). */
@@ -87,6 +90,8 @@ export interface Npc {
   /** Counts every event that changed suspicion; a stated suspicion remembers the count it was made at. */
   seq: number;
   stated: { target: string | null; seq: number } | null;
+  /** Imposter: the room where it pretends to work next, and the ticks it still stays there. */
+  fake?: { room: number; left: number } | null;
 }
 
 interface MeetingMind {
@@ -337,7 +342,7 @@ function afterVote(m: Npc, ejected: string | null, wasImposter: boolean | null):
 
 // ---- hearing -------------------------------------------------------------------------------------
 
-type Verdict = { refuted: Intent | null; confirmed: boolean };
+export type Verdict = { refuted: Intent | null; confirmed: boolean };
 
 /** A window of ticks a claim without ticks is taken to be about: just before the meeting. */
 function claimTicks(m: Npc, from: number | null, to: number | null): [number, number] {
@@ -363,7 +368,7 @@ function checkPresence(m: Npc, p: string, room: number, t: number): Verdict {
   return { refuted: null, confirmed: mine === room && saw.includes(p) };
 }
 
-function check(m: Npc, speaker: string, c: Claim): Verdict {
+export function checkClaim(m: Npc, speaker: string, c: Claim): Verdict {
   switch (c.kind) {
     case 'where': {
       const [a, b] = claimTicks(m, c.from, c.to);
@@ -438,9 +443,13 @@ export function hear(m: Npc, speaker: string, claims: readonly Claim[], _setup: 
     if (c.kind === 'saw' && bodyRoom(m, c.room)) for (const t of c.targets) noteAccused(m, t, speaker);
     if (c.kind === 'where' && !mt.gaveAccount.includes(speaker)) mt.gaveAccount.push(speaker);
     if (c.kind === 'deny' || c.kind === 'where' || c.kind === 'lying') answered = true;
+    // Accused, it knows the accusation is wrong (a crewmate because it is innocent, an imposter
+    // because its cover story says so) and will call the accuser out, with its own account as the fact.
+    const accusesMe = (c.kind === 'accuse' || c.kind === 'lying') && c.target === m.self;
+    if (accusesMe && !mt.exposes.some((x) => x.liar === speaker)) mt.exposes.push({ liar: speaker, proof: { kind: 'deny' } });
     if (!listens) continue;
     const tau = m.trust[speaker] ?? 0.5;
-    const v = check(m, speaker, c);
+    const v = checkClaim(m, speaker, c);
     if (v.refuted) {
       // Honest players' claims never contradict each other (they all describe the same looks), so a
       // refuted claim is close to proof of a lie.
@@ -593,44 +602,41 @@ export function speechIntents(m: Npc, living: readonly string[], params: NpcPara
   const end = mt.t;
   const accusers = mt.accusers.filter((a) => living.includes(a));
   if (params.rebut <= 0) mt.exposes = [];
+  const top = topSuspect(m, others, params);
+  const stated: Intent = top ? { kind: 'accuse', target: top } : { kind: 'skip' };
+  // The shape of a message does not depend on the role: three sentences in the first round (four
+  // when a lie is called out), and in later rounds everyone opens by declaring its innocence — so
+  // that "I'm not the imposter" is no tell.
+  const liar = mt.exposes.find((x) => accusers.includes(x.liar)) ?? mt.exposes.find((x) => living.includes(x.liar));
+  const callOut = (): Intent[] => {
+    if (!liar) return [];
+    mt.exposes = mt.exposes.filter((x) => x !== liar);
+    const proof = liar.proof.kind === 'deny' || liar.proof.kind === 'nothing' ? whereIntent(m, end, params.truthfulAlibi > 0) : liar.proof;
+    return [{ kind: 'lying', target: liar.liar }, proof];
+  };
+  mt.accusers = [];
   if (round === 0) {
     const w = m.witnessed.find((x) => living.includes(x.killer));
     if (w) {
-      out.push({ kind: 'kill', killer: w.killer, victim: w.victim, room: w.room }, { kind: 'accuse', target: w.killer });
+      out.push({ kind: 'kill', killer: w.killer, victim: w.victim, room: w.room }, whereIntent(m, end, params.truthfulAlibi > 0), { kind: 'accuse', target: w.killer });
       return state(m, out, w.killer);
     }
-    // Accused before it spoke: it answers first (denial, the accuser's lie, the fact), then its account.
-    const liar = mt.exposes.find((x) => accusers.includes(x.liar));
-    if (accusers.length) {
-      out.push({ kind: 'deny' });
-      if (liar) out.push({ kind: 'lying', target: liar.liar });
-      mt.accusers = [];
-      if (liar) mt.exposes = mt.exposes.filter((x) => x !== liar);
-    }
     const body = mt.bodies[0];
-    if (mt.reporter === m.self && body && !accusers.length) out.push({ kind: 'found', victim: body.player, room: body.room });
-    out.push(whereIntent(m, end));
-    if (!accusers.length) out.push(relevantSighting(m, living) ?? { kind: 'nothing' });
-    return out.slice(0, 3);
-  }
-  if (accusers.length) {
-    out.push({ kind: 'deny' });
-    const liar = mt.exposes.find((x) => accusers.includes(x.liar));
-    if (liar) out.push({ kind: 'lying', target: liar.liar }, liar.proof.kind === 'deny' ? whereIntent(m, end) : liar.proof);
-    else out.push(whereIntent(m, end));
-    mt.accusers = [];
-    if (liar) mt.exposes = mt.exposes.filter((x) => x !== liar);
-  } else {
-    const liar = mt.exposes.find((x) => living.includes(x.liar));
-    if (liar) {
-      out.push({ kind: 'lying', target: liar.liar });
-      if (liar.proof.kind === 'saw' || liar.proof.kind === 'where' || liar.proof.kind === 'kill' || liar.proof.kind === 'found') out.push(liar.proof);
-      mt.exposes = mt.exposes.filter((x) => x !== liar);
+    if (accusers.length) out.push({ kind: 'deny' }, ...callOut());
+    else if (mt.reporter === m.self && body) out.push({ kind: 'found', victim: body.player, room: body.room });
+    const where = whereIntent(m, end, params.truthfulAlibi > 0);
+    if (!out.some((i) => i.kind === 'where' && i.room === (where as { room: number }).room)) out.push(where);
+    if (out.length < 3) out.push(relevantSighting(m, living) ?? { kind: 'nothing' });
+    if (out.length < 3) {
+      out.push(stated);
+      return state(m, out, top);
     }
+    return out;
   }
-  const top = topSuspect(m, others, params);
-  out.push(top ? { kind: 'accuse', target: top } : { kind: 'skip' });
-  return state(m, out.slice(0, 3), top);
+  out.push({ kind: 'deny' });
+  const called = callOut();
+  out.push(...(called.length ? called : [whereIntent(m, end, params.truthfulAlibi > 0)]), stated);
+  return state(m, out, top);
 }
 
 function state(m: Npc, out: Intent[], target: string | null): Intent[] {
@@ -638,14 +644,32 @@ function state(m: Npc, out: Intent[], target: string | null): Intent[] {
   return out;
 }
 
-/** Where it says it was: the last stretch of ticks in one room before the meeting (as it tells it). */
-function whereIntent(m: Npc, end: number): Intent {
-  let to = end;
-  while (to > m.windowFrom && toldRoomAt(m, to) === null) to -= 1;
-  const room = toldRoomAt(m, to) ?? m.room;
-  let from = to;
-  while (from - 1 > m.windowFrom && toldRoomAt(m, from - 1) === room && to - from < 5) from -= 1;
-  return { kind: 'where', room, from, to };
+/**
+ * Where it says it was: its longest stay in one room over the last six ticks before the meeting (as
+ * it tells it). The longest rather than the last, so that a player who just walked somewhere — as an
+ * imposter leaving a body does — does not stand out by the shape of its alibi.
+ */
+function whereIntent(m: Npc, end: number, truthful = false): Intent {
+  const lo = Math.max(m.windowFrom + 1, end - 5);
+  let best: { room: number; from: number; to: number } | null = null;
+  let cur: { room: number; from: number; to: number } | null = null;
+  // A careful imposter (the expert: `truthfulAlibi`) volunteers the truth where it can, keeping the
+  // cover story for when it is pressed. The scripted imposter tells its cover story whenever it is its
+  // longest stay — which gets it caught more often, but keeps the shape of its alibis a crewmate's
+  // (a truthful imposter's alibis are shorter and give it away to a wording classifier).
+  const c = m.meeting?.cover && truthful ? m.meeting.cover : null;
+  for (let t = lo; t <= end; t++) {
+    const room = toldRoomAt(m, t);
+    if (room === null || (c && t >= c.from && t <= c.to)) {
+      cur = null;
+      continue;
+    }
+    if (cur && cur.room === room && cur.to === t - 1) cur.to = t;
+    else cur = { room, from: t, to: t };
+    if (!best || cur.to - cur.from >= best.to - best.from) best = { ...cur };
+  }
+  const b = best ?? (c ? { room: c.room, from: c.from, to: c.to } : { room: m.room, from: end, to: end });
+  return { kind: 'where', room: b.room, from: b.from, to: b.to };
 }
 
 /** The sighting that matters most: someone with a victim, then someone in a body's room, then the latest. */
@@ -704,6 +728,21 @@ export function actNpc(m: Npc, legal: readonly string[], openTasks: readonly num
   const moves = legal.filter((a) => a.startsWith('move '));
   const last = m.kills[m.kills.length - 1];
   if (last && m.tick - last.t <= 1 && moves.length) return rng.pick(moves);
-  if (moves.length && rng.bool(0.7)) return rng.pick(moves);
+  // Otherwise it fakes tasks as a crewmate does them: walk to a room, stay there a task's length.
+  const stay = m.fake;
+  if (stay && stay.room === m.room) {
+    if (stay.left > 0) {
+      stay.left -= 1;
+      return 'wait';
+    }
+    m.fake = null;
+  }
+  // A neighbouring room, as a crewmate's nearest task usually is.
+  if (!m.fake || m.fake.room === m.room) {
+    const near = setup.roomNames.map((_, i) => i).filter((i) => distance(setup, m.room, i) === 1);
+    m.fake = { room: near.length ? rng.pick(near) : m.room, left: 3 };
+  }
+  const dir = stepToward(setup, m.room, m.fake.room);
+  if (dir && legal.includes(`move ${dir}`)) return `move ${dir}`;
   return 'wait';
 }
