@@ -144,8 +144,12 @@ function advance(ctx: SocialContext, turn: TableTurn, rng: Parameters<typeof res
   }
 }
 
+/** Every version defined so far, by env id (the multi-agent runner plays any of them). */
+export const SOCIAL_VERSIONS: Record<string, SocialVersion> = {};
+
 /** The env definition of one version of the game. */
 export function socialDefinition(v: SocialVersion) {
+  SOCIAL_VERSIONS[v.id] = v;
   const ENV_ID = v.id;
   const style = v.seat;
   return defineEnv<SocialScenario, SocialContext>({

@@ -41,7 +41,7 @@ describe('SocialDeduction-v0 stays byte-for-byte unchanged', () => {
   it('multi-agent self-play matches its fingerprint', async () => {
     const seats: Record<string, SocialExpert> = {};
     for (const c of ['Red', 'Blue']) seats[c] = new SocialExpert();
-    const { game } = await runSelfPlay({ seats, seed: 7 });
+    const { game } = await runSelfPlay({ seats, seed: 7, envId: ID });
     expect(digest(game)).toBe(SELFPLAY);
   });
 });
