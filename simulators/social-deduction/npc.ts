@@ -312,7 +312,7 @@ function startMeeting(m: Npc, e: Extract<LogEntry, { kind: 'meeting' }>, setup: 
         break;
       }
     }
-    if (lastWith && lastWith.company.length) {
+    if (lastWith?.company.length) {
       for (const p of lastWith.company) bump(m, p, (2.5 * recency(e.t, lastWith.t)) / lastWith.company.length);
     }
     for (let t = m.windowFrom + 1; t <= e.t; t++) {
