@@ -313,7 +313,7 @@ export function socialDefinition(v: SocialVersion) {
   },
   parseAction(action, ctx) {
     if (!agentAwaiting(ctx)) return { invalid: 'the game is not waiting for you' };
-    const d = parseSeatAction(ctx.game, ctx.agent, action, ctx.surveyMode);
+    const d = parseSeatAction(ctx.game, ctx.agent, action, ctx.surveyMode, style);
     if ('invalid' in d) return d;
     return { event: { type: 'DECIDE', decision: d } };
   },

@@ -174,7 +174,7 @@ export class SocialDeductionGame {
   async submit(p: string, action: string): Promise<string | null> {
     if (!this.waitingFor().includes(p)) throw new Error(`seat ${p} is not asked to act now`);
     const log = this.logs[p] as SeatLog;
-    const d = parseSeatAction(this.game, p, action, this.mode);
+    const d = parseSeatAction(this.game, p, action, this.mode, this.version.seat);
     const totals = { ...(this.game.rewards[p] ?? {}) };
     this.settleOpenTurn(p);
     const turn: OpenTurn = {

@@ -170,7 +170,7 @@ export function sampleSayings(g: GameState, player: string, style: SeatStyle = V
   const room = roomName(g.setup, g.players[player]?.room ?? 0);
   if (style.version === 1) {
     const t = Math.max(0, g.tick - 1);
-    return [`SAY I was in the ${room} at tick ${t}.`, `SAY I saw ${a} in the ${room} at tick ${t}.`, `SAY I think ${a} is the imposter.`, `SAY ${b} is lying.`, "SAY I don't know yet, I'll skip."];
+    return ["SAY I don't know yet, I'll skip.", `SAY I was in the ${room} at tick ${t}.`, `SAY I saw ${a} in the ${room} at tick ${t}.`, `SAY I think ${a} is the imposter.`, `SAY ${b} is lying.`];
   }
   return [`SAY I was in the ${room} doing tasks.`, `SAY I think ${a} is sus.`, `SAY I saw ${a} near the body.`, `SAY ${b} is innocent, I was with ${b}.`];
 }
@@ -213,7 +213,7 @@ function parseDistribution(text: string, candidates: string[]): Record<string, n
 }
 
 /** Turn a text action of `player` into a decision for what it is asked now, or a reason it is not one. */
-export function parseSeatAction(g: GameState, player: string, action: string, surveyMode: string): SeatDecision | { invalid: string } {
+export function parseSeatAction(g: GameState, player: string, action: string, surveyMode: string, style: SeatStyle = V0): SeatDecision | { invalid: string } {
   const text = typeof action === 'string' ? action.trim() : '';
   const a = awaitingOf(g, player);
   if (a === null || (a === 'survey' && surveyMode !== 'ask')) return { invalid: 'nothing is asked of you right now' };
@@ -233,6 +233,8 @@ export function parseSeatAction(g: GameState, player: string, action: string, su
   }
   if (a === 'speak') {
     const m = /^SAY\b\s*([\s\S]*)$/i.exec(text);
+    // v1: a bare SAY is saying nothing (silence is a move, and an invalid one would stall the game).
+    if (m && !(m[1] as string).trim() && style.version === 1) return { kind: 'say', text: '...' };
     if (!m || !(m[1] as string).trim()) return { invalid: 'it is your turn to speak: SAY <message>' };
     const msg = (m[1] as string).trim();
     if (msg.length > MAX_MESSAGE_CHARS) return { invalid: `message longer than ${MAX_MESSAGE_CHARS} characters` };
