@@ -6,8 +6,10 @@ import { type AuditReport, DEFAULT_AUDIT_SEEDS, formatAudit, runAudit } from '..
 import { defaultWorkers, EvalPool } from '../../eval/pool.js';
 import { progressBar } from '../progress.js';
 import { nonNegativeInt, positiveInt } from '../run.js';
+import { addLlmOptions, type LlmCliOptions, setupLlm } from '../llm-options.js';
 
-interface AuditFlags {
+interface AuditFlags extends LlmCliOptions {
+  sim: string;
   seeds: number;
   short?: boolean;
   adversary?: string;
@@ -17,7 +19,8 @@ interface AuditFlags {
 }
 
 export function register(program: Command): void {
-  program
+  addLlmOptions(
+    program
     .command('audit')
     .description(
       'Red-team an environment: random, expert, oracle and every adversary on the same dev seeds, scored 0 (random) to 100 (expert); fails when a trick goes over its limit',
@@ -28,13 +31,18 @@ export function register(program: Command): void {
     .option('--adversary <names>', 'only these adversaries (comma-separated, without adv:)')
     .option('--variant <name>', 'only this variant (e.g. a role)')
     .option('--json <file>', 'also write the report as JSON')
-    .option('--workers <n>', 'worker threads (0 = this thread only)', nonNegativeInt('--workers'), defaultWorkers())
+    .option('--workers <n>', 'worker threads (0 = this thread only)', nonNegativeInt('--workers'), defaultWorkers()),
+  )
+    .option('--sim <kind>', 'user simulator to audit against: scripted, or llm (with the --sim-* endpoint flags)', 'scripted')
     .action(async (envArg: string, opts: AuditFlags) => {
+      if (opts.sim !== 'scripted' && opts.sim !== 'llm') throw new ConfigError(`--sim must be scripted or llm, got '${opts.sim}'`);
+      const llm = opts.sim === 'llm' ? await setupLlm(opts, { sim: true, agent: false }) : undefined;
       const envIds = envArg === 'all' ? listEnvs().map((r) => r.id) : [envArg];
       for (const id of envIds) {
         if (!getRegistration(id).audit) throw new ConfigError(`${id} has no audit profile`);
       }
-      const pool = opts.workers > 0 ? new EvalPool(opts.workers) : undefined;
+      // Worker threads run scripted simulators only; an LLM simulator runs here, its requests in flight concurrently.
+      const pool = opts.workers > 0 && !llm ? new EvalPool(opts.workers) : undefined;
       const reports: AuditReport[] = [];
       try {
         for (const envId of envIds) {
@@ -47,6 +55,7 @@ export function register(program: Command): void {
             only: opts.adversary ? opts.adversary.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
             variant: opts.variant,
             pool,
+            ...(llm ? { simulator: llm.simulator, simulatorLlm: llm.sim } : {}),
             concurrency: 4,
             onProgress: (done, total, label) => {
               bar ??= progressBar(total, `audit ${envId}`);
