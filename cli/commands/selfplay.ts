@@ -1,5 +1,6 @@
 /**
- * `dialogym selfplay`: multi-agent games of SocialDeduction-v0. Several agents take seats
+ * `dialogym selfplay`: multi-agent games of SocialDeduction (v1 by default, `--env SocialDeduction-v0`
+ * for the legacy version). Several agents take seats
  * (`--seats Red=expert,Blue=llm,Green=human`, or `--all expert` for every seat); the other seats are
  * played by the table (`--sim scripted|llm`). Writes one episode record per agent seat per game.
  */
@@ -11,12 +12,13 @@ import { ConfigError } from '../../core/errors.js';
 import { JsonlWriter } from '../../core/jsonl.js';
 import { validateRecord } from '../../core/record.js';
 import { COLOURS } from '../../envs/social-deduction/engine.js';
-import { ENV_ID } from '../../envs/social-deduction/index.js';
-import { runSelfPlay } from '../../envs/social-deduction/multi-agent.js';
+import { DEFAULT_SELFPLAY_ENV, runSelfPlay } from '../../envs/social-deduction/multi-agent.js';
+import { SOCIAL_VERSIONS } from '../../envs/social-deduction/define.js';
 import { addLlmOptions, type LlmCliOptions, setupLlm } from '../llm-options.js';
 import { nonNegativeInt, positiveInt } from '../run.js';
 
 interface SelfPlayCliOptions extends LlmCliOptions {
+  env: string;
   seats?: string;
   all?: string;
   games: number;
@@ -38,7 +40,8 @@ function parseSeats(spec: string): Record<string, string> {
 
 export function register(program: Command): void {
   addLlmOptions(program.command('selfplay'))
-    .description(`Multi-agent ${ENV_ID} games: agents take seats, the table plays the rest; one record per agent seat`)
+    .description('Multi-agent SocialDeduction games: agents take seats, the table plays the rest; one record per agent seat')
+    .option('--env <id>', 'SocialDeduction-v1 or the legacy SocialDeduction-v0', DEFAULT_SELFPLAY_ENV)
     .option('--seats <spec>', 'seats played by agents, e.g. Red=expert,Blue=random,Green=llm')
     .option('--all <agent>', 'give every seat to this agent (self-play)')
     .option('--games <n>', 'number of games', positiveInt('--games'), 10)
@@ -48,6 +51,8 @@ export function register(program: Command): void {
     .option('--kwargs <json>', 'game kwargs as JSON (e.g. {"numPlayers": 6})')
     .action(async (opts: SelfPlayCliOptions) => {
       if (!opts.seats && !opts.all) throw new ConfigError('selfplay needs --seats or --all');
+      if (!SOCIAL_VERSIONS[opts.env]) throw new ConfigError(`--env must be one of ${Object.keys(SOCIAL_VERSIONS).join(', ')}, got '${opts.env}'`);
+      const ENV_ID = opts.env;
       if (!['scripted', 'llm'].includes(opts.sim)) throw new ConfigError(`--sim must be scripted or llm, got '${opts.sim}'`);
       if (existsSync(opts.out)) throw new ConfigError(`${opts.out} exists; choose another --out`);
       let kwargs: Record<string, unknown> = {};
@@ -73,6 +78,7 @@ export function register(program: Command): void {
           const seats: Record<string, Agent> = {};
           for (const [c, name] of Object.entries(seatNames)) seats[c] = createAgent(name, { envId: ENV_ID, llm: llm?.agent });
           const { records, game } = await runSelfPlay({
+            envId: ENV_ID,
             seats,
             kwargs,
             seed: opts.seed + i,
