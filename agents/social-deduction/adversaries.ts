@@ -154,7 +154,7 @@ class FalseWitness extends ExpertBased {
     let victim: string | null = null;
     let room = '';
     for (const t of obs.transcript) {
-      const m = /MEETING: \w+ reported the body of (\w+) \(in the ([^)]+)\)/.exec(t.text);
+      const m = /MEETING: (?:\w+ reported )?the body of (\w+) \(in the ([^)]+)\)/.exec(t.text);
       if (m) {
         victim = m[1] as string;
         room = m[2] as string;

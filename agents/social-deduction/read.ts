@@ -72,10 +72,10 @@ export function readEntry(e: TranscriptEntry, self: string, setup: GameSetup): L
   if (m) return { kind: 'witness', t: 0, text: t, killer: m[1] as string, victim: m[2] as string, room: room(m[3] as string) };
   m = /^You killed (\w+) in the (.+)\.$/.exec(t);
   if (m) return { kind: 'killed', t: 0, text: t, victim: m[1] as string, room: room(m[2] as string) };
-  m = /^\[tick (\d+)\] MEETING: (\w+) reported the body of (.+?)\. Living players: ([^.]+)\./.exec(t);
+  m = /^\[tick (\d+)\] MEETING: (?:(\w+) reported the body of (.+?)|the body of (.+?) was found)\. Living players: ([^.]+)\./.exec(t);
   if (m) {
-    const bodies = [...(m[3] as string).matchAll(/(\w+) \(in the ([^)]+)\)/g)].map((b) => ({ player: b[1] as string, room: room(b[2] as string) }));
-    return { kind: 'meeting', t: Number(m[1]), text: t, reporter: m[2] as string, bodies, living: list(m[4] as string) };
+    const bodies = [...((m[3] ?? m[4]) as string).matchAll(/(\w+) \(in the ([^)]+)\)/g)].map((b) => ({ player: b[1] as string, room: room(b[2] as string) }));
+    return { kind: 'meeting', t: Number(m[1]), text: t, reporter: m[2] ?? null, bodies, living: list(m[5] as string) };
   }
   m = /^Votes: .*?(?:(\w+) was ejected\.(?: \w+ was (not )?an imposter\.)?|No one was ejected)/.exec(t);
   if (m) {

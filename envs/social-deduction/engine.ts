@@ -72,6 +72,21 @@ export interface GameRules {
    * goings escape it). v0: it sees nothing, so an imposter could kill next to busy players unseen.
    */
   workersSeeKills?: boolean;
+  /** v1: who wins when time runs out (v0: the imposters). */
+  capWinner?: Winner;
+  /** v1: whether finishing every task wins the game for the crew (v0: yes). */
+  taskWin?: boolean;
+  /**
+   * v1: the kill cooldown at the start and after every meeting, when everyone stands together in the
+   * start room (v0: `killCooldown`). A short one lets a reckless imposter kill in front of the crowd.
+   */
+  startCooldown?: number;
+  /**
+   * v1: a body nobody reported is found by the crew this many ticks after the kill, and the meeting
+   * starts (0 or absent: only reports call meetings). Keeps a game a series of meetings rather than
+   * kills piling up in rooms nobody walks into.
+   */
+  discoverAfter?: number;
 }
 
 export interface PlayerState {
@@ -94,7 +109,7 @@ export type LogEntry =
   | { kind: 'killed'; t: number; text: string; victim: string; room: number }
   | { kind: 'died'; t: number; text: string; killer: string; room: number }
   | { kind: 'task'; t: number; text: string; room: number; done: boolean; ticks: number }
-  | { kind: 'meeting'; t: number; text: string; reporter: string; bodies: { player: string; room: number }[]; living: string[] }
+  | { kind: 'meeting'; t: number; text: string; reporter: string | null; bodies: { player: string; room: number }[]; living: string[] }
   | { kind: 'message'; t: number; text: string; speaker: string; message: string }
   | { kind: 'vote'; t: number; text: string; votes: Record<string, string>; ejected: string | null; wasImposter: boolean | null }
   | { kind: 'over'; t: number; text: string; winner: Winner; reason: string }
@@ -107,7 +122,8 @@ export interface SurveyRecord {
 }
 
 export interface Meeting {
-  reporter: string;
+  /** Who reported the body; null when the body was found by the crew after `discoverAfter` ticks. */
+  reporter: string | null;
   bodies: { player: string; room: number }[];
   order: string[];
   /** Message slot in [0, order.length * rounds); a survey precedes every slot and the vote. */
@@ -260,7 +276,7 @@ export function newGame(setup: GameSetup, rules: GameRules): GameState {
       room: setup.startRoom,
       busy: 0,
       busyTask: null,
-      cooldown: rules.killCooldown,
+      cooldown: rules.startCooldown ?? rules.killCooldown,
       taskProgress: tasks.map(() => 0),
     };
     logs[p] = [];
@@ -533,12 +549,13 @@ export function resolveTick(g0: GameState, actions: Record<string, string>, rng:
   }
 
   if (checkEnd(g)) return g;
-  if (reporter !== null) startMeeting(g, reporter, rng);
-  else if (g.tick >= g.rules.maxTicks) endGame(g, 'imposters', 'step_cap');
+  const stale = g.rules.discoverAfter ? g.bodies.some((b) => g.tick - b.t >= (g.rules.discoverAfter as number)) : false;
+  if (reporter !== null || stale) startMeeting(g, reporter, rng);
+  else if (g.tick >= g.rules.maxTicks) endGame(g, g.rules.capWinner ?? 'imposters', 'step_cap');
   return g;
 }
 
-function startMeeting(g: GameState, reporter: string, rng: Rng): void {
+function startMeeting(g: GameState, reporter: string | null, rng: Rng): void {
   const bodies = g.bodies.map((b) => ({ player: b.player, room: b.room }));
   const alive = living(g);
   g.phase = 'discussion';
@@ -549,11 +566,12 @@ function startMeeting(g: GameState, reporter: string, rng: Rng): void {
     me.busyTask = null;
   }
   const where = bodies.map((b) => `${b.player} (in the ${roomName(g.setup, b.room)})`).join(', ');
+  const found = reporter === null ? `the body of ${where} was found` : `${reporter} reported the body of ${where}`;
   const text =
-    `[tick ${g.tick}] MEETING: ${reporter} reported the body of ${where}. ` +
+    `[tick ${g.tick}] MEETING: ${found}. ` +
     `Living players: ${alive.join(', ')}. Discussion: ${g.rules.discussionRounds} round(s), then a vote.`;
   for (const p of g.setup.players) pushLog(g, p, { kind: 'meeting', t: g.tick, text, reporter, bodies, living: alive });
-  addReward(g, reporter, 'report', 1);
+  if (reporter !== null) addReward(g, reporter, 'report', 1);
   g.bodies = [];
   g.meeting = {
     reporter,
@@ -739,7 +757,7 @@ export function applyEjection(g0: GameState): GameState {
   for (const p of living(g)) {
     const me = player(g, p);
     if (g.rules.meetingResetsPositions) me.room = g.setup.startRoom;
-    if (roleOf(g, p) === 'imposter') me.cooldown = g.rules.killCooldown;
+    if (roleOf(g, p) === 'imposter') me.cooldown = g.rules.startCooldown ?? g.rules.killCooldown;
   }
   if (checkEnd(g)) return g;
   for (const p of living(g)) pushLog(g, p, seeEntry(g, p));
@@ -761,7 +779,7 @@ function checkEnd(g: GameState): boolean {
   const crew = livingCrew(g).length;
   if (imps === 0) endGame(g, 'crewmates', 'imposters_ejected');
   else if (imps >= crew) endGame(g, 'imposters', 'imposter_parity');
-  else if (tasksDone(g)) endGame(g, 'crewmates', 'tasks_done');
+  else if (g.rules.taskWin !== false && tasksDone(g)) endGame(g, 'crewmates', 'tasks_done');
   return g.phase === 'over';
 }
 

@@ -28,7 +28,7 @@ import { SocialAgentV1 } from '../../agents/social-deduction/expert-v1.js';
 import { SOCIAL_V1_ADVERSARIES } from '../../agents/social-deduction/adversaries.js';
 import { defaultKwargs as v0Kwargs, rulesFromKwargs, sampleScenario, type SocialScenario } from './config.js';
 import { socialDefinition } from './define.js';
-import { DEFAULT_WEIGHTS } from './engine.js';
+import { DEFAULT_RULES, DEFAULT_WEIGHTS } from './engine.js';
 import type { GameSetup } from './engine.js';
 
 export const ENV_ID_V1 = 'SocialDeduction-v1';
@@ -48,6 +48,10 @@ export const defaultKwargsV1: Record<string, Json> = {
   npc: { ...DEFAULT_NPC_PARAMS },
   /** false: the scripted players say nothing in meetings (they still listen, survey and vote). */
   tableTalk: true,
+  capWinner: 'imposters',
+  taskWin: true,
+  startCooldown: DEFAULT_RULES.killCooldown,
+  discoverAfter: 0,
 };
 
 export function npcParamsV1(kwargs: Record<string, Json>): NpcParams {
@@ -80,7 +84,16 @@ export const definitionV1 = socialDefinition({
     scripted: (ctx) => new NpcTable(ctx as SimulatorContext<GameSetup>),
     llm: (ctx) => new LlmTable(ctx as SimulatorContext<GameSetup>, (c) => new NpcTable(c)),
   },
-  rules: (kwargs) => ({ ...rulesFromKwargs(kwargs), seeAfterTask: true, revealRoles: true, workersSeeKills: true }),
+  rules: (kwargs) => ({
+    ...rulesFromKwargs(kwargs),
+    seeAfterTask: true,
+    revealRoles: true,
+    workersSeeKills: true,
+    capWinner: kwargs.capWinner === 'crewmates' ? 'crewmates' : 'imposters',
+    taskWin: kwargs.taskWin !== false,
+    startCooldown: Number(kwargs.startCooldown),
+    discoverAfter: Number(kwargs.discoverAfter),
+  }),
   params: (kwargs) => ({ ...npcParamsV1(kwargs) }),
   seat: { version: 1 },
   deferredRewards: DEFERRED,

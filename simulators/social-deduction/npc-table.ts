@@ -76,7 +76,7 @@ export class NpcTable implements UserSimulator<TableInput, TableTurn> {
         const actions: Record<string, string> = {};
         for (const r of input.players) {
           actions[r.player] = r.legalActions.length
-            ? actNpc(this.mind(r.player, params), r.legalActions, r.openTasks, setup, params, this.rng(r.player, 'act'))
+            ? actNpc(this.mind(r.player, params), r.legalActions, r.openTasks, setup, params, this.rng(r.player, 'act'), params.careful > 0)
             : 'wait';
         }
         return { kind: 'act', actions };

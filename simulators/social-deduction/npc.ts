@@ -52,6 +52,14 @@ export interface NpcParams {
   rebut: number;
   /** Imposter: 1 gives true alibis away from its kill (the expert); 0 tells its longest stay, cover included. */
   truthfulAlibi: number;
+  /**
+   * How many ticks back (from the meeting, or now) a player still recalls whom it saw; 0 = forever.
+   * People remember where they went but soon forget whom they passed and when; the agent has the
+   * written transcript.
+   */
+  memory: number;
+  /** Imposter: 1 kills only when nobody else was with it and the victim a tick before (as the expert does). */
+  careful: number;
 }
 
 export const DEFAULT_NPC_PARAMS: NpcParams = {
@@ -65,6 +73,8 @@ export const DEFAULT_NPC_PARAMS: NpcParams = {
   crossCheck: 0,
   rebut: 1,
   truthfulAlibi: 0,
+  memory: 0,
+  careful: 0,
 };
 
 /** One tick of the own timeline: room, and whom it saw (null: it was working and saw nothing). */
@@ -92,11 +102,13 @@ export interface Npc {
   stated: { target: string | null; seq: number } | null;
   /** Imposter: the room where it pretends to work next, and the ticks it still stays there. */
   fake?: { room: number; left: number } | null;
+  /** Recall span of sightings in ticks (NpcParams.memory); 0 or absent = everything. */
+  memory?: number;
 }
 
 interface MeetingMind {
   t: number;
-  reporter: string;
+  reporter: string | null;
   bodies: { player: string; room: number }[];
   spoke: number;
   /** Who accused this player in this meeting, not yet answered. */
@@ -151,6 +163,7 @@ export function newNpc(self: string, role: Role, mates: string[], setup: GameSet
     meeting: null,
     seq: 0,
     stated: null,
+    ...(params.memory > 0 ? { memory: params.memory } : {}),
   };
 }
 
@@ -192,6 +205,7 @@ function toldSawAt(m: Npc, t: number): string[] | null {
   if (c && t >= c.from && t <= c.to) return c.frame && c.frame.t === t ? [c.frame.target, c.frame.victim] : [];
   const x = m.at[t];
   if (!x || x[1] === null) return null;
+  if (m.memory && t <= (m.meeting?.t ?? m.tick) - m.memory) return null;
   // An imposter never mentions its victims near their deaths.
   if (m.role === 'imposter') return x[1].filter((p) => !m.kills.some((k) => k.victim === p && Math.abs(k.t - t) <= 2));
   return x[1];
