@@ -40,11 +40,6 @@ async function attempt<T>(f: () => Promise<T>): Promise<string> {
   }
 }
 
-interface Lockstep {
-  steps: number;
-  engines: EngineName[];
-}
-
 /**
  * Plays one episode through one env per engine in lockstep: the actions come from `next` (given
  * the first engine's observation); after every reset and step the results and the snapshots must
