@@ -179,7 +179,7 @@ async function runEpisodes(env: Env, agent: Agent, envId: string, until: number,
 }
 
 /** Profiles `seconds` of episodes of an env (after a short warm-up) and splits its step samples. */
-export async function profileStep(envId: string, agentName: string, opts: { seconds: number; intervalUs?: number }): Promise<ProfileSplit> {
+export async function profileStep(envId: string, agentName: string, opts: { seconds: number; intervalUs?: number; topN?: number }): Promise<ProfileSplit> {
   const env = make(envId);
   const agent = createAgent(agentName, { envId });
   const session = new Session();
@@ -191,7 +191,7 @@ export async function profileStep(envId: string, agentName: string, opts: { seco
     await session.post('Profiler.start');
     await runEpisodes(env, agent, envId, performance.now() + opts.seconds * 1000, seed);
     const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: CpuProfile };
-    return { envId, agent: agentName, ...splitProfile(profile) };
+    return { envId, agent: agentName, ...splitProfile(profile, opts.topN) };
   } catch (err) {
     return {
       envId,

@@ -61,10 +61,25 @@ interface NodeInfo {
   value: Json;
 }
 
-/** A transition's effect on the configuration from one atomic state. */
+/** An action reference resolved once: what `resolveAndExecuteActionsWithContext` would find. */
+type CompiledAction =
+  | { kind: 'none' }
+  | { kind: 'custom'; impl: (args: unknown, params: unknown) => void; params: unknown; paramsFn?: (a: unknown) => unknown }
+  | { kind: 'assign'; assignment: unknown; params: unknown; paramsFn?: (a: unknown) => unknown }
+  | { kind: 'raise'; event: unknown; delay: unknown; params: unknown; paramsFn?: (a: unknown) => unknown }
+  | { kind: 'unsupported'; type: string };
+
+/** One thing a microstep does, in XState's order. */
+type Op =
+  | { kind: 'action'; action: CompiledAction }
+  | { kind: 'stop'; id: string }
+  | { kind: 'spawn'; invoke: InvokeInfo }
+  /** A final state was entered: the done event of its compound parent, and whether the machine is done. */
+  | { kind: 'final'; doneType: string | undefined; machineDone: boolean };
+
+/** A transition's effect from one atomic state: its microstep as a flat list of operations. */
 interface Plan {
-  exits: AnyStateNode[];
-  entries: { node: AnyStateNode; defaultEntry: boolean }[];
+  ops: Op[];
   /** The atomic state afterwards. */
   next: NodeInfo;
   configChanges: boolean;
@@ -76,6 +91,7 @@ class CompiledMachine {
   private readonly infos = new Map<AnyStateNode, NodeInfo>();
   private readonly plans = new Map<TransitionDef, Map<AnyStateNode, Plan>>();
   private readonly invokes = new Map<AnyStateNode, InvokeInfo[]>();
+  private readonly actionLists = new WeakMap<readonly unknown[], CompiledAction[]>();
   readonly guards: Record<string, unknown>;
   readonly actions: Record<string, unknown>;
   readonly maxIterations: number;
@@ -175,15 +191,63 @@ class CompiledMachine {
     const forDefaultEntry = new Set<AnyStateNode>();
     computeEntrySet(t, forDefaultEntry, toEnter);
     if (isInitial) forDefaultEntry.add(this.root);
-    const entries = [...toEnter].sort((a, b) => a.order - b.order).map((node) => ({ node, defaultEntry: forDefaultEntry.has(node) }));
-    for (const e of entries) active.add(e.node);
+    const entries = [...toEnter].sort((a, b) => a.order - b.order);
+    for (const e of entries) active.add(e);
     const atomic = [...active].filter((n) => n.type === 'atomic' || n.type === 'final');
     if (atomic.length !== 1) {
       throw new EngineUnsupportedError('compiled', `a transition of state '${t.source.id}' leads to ${atomic.length} atomic states`);
     }
     const next = this.info(atomic[0] as AnyStateNode);
     const configChanges = active.size !== fromInfo.active.size || [...active].some((n) => !fromInfo.active.has(n));
-    return { exits, entries, next, configChanges };
+    // XState's exitStates, the transition's actions, then enterStates.
+    const ops: Op[] = [];
+    const actions = (list: readonly unknown[] | undefined) => {
+      for (const action of this.compileActions(list ?? [])) ops.push({ kind: 'action', action });
+    };
+    for (const node of exits) {
+      actions(node.exit as unknown[]);
+      for (const inv of this.invokesOf(node)) ops.push({ kind: 'stop', id: inv.id });
+    }
+    actions(t.actions);
+    for (const node of entries) {
+      actions(node.entry as unknown[]);
+      for (const invoke of this.invokesOf(node)) ops.push({ kind: 'spawn', invoke });
+      if (forDefaultEntry.has(node)) actions(node.initial?.actions as unknown[] | undefined);
+      if (node.type === 'final') {
+        const parent = node.parent;
+        ops.push({ kind: 'final', doneType: parent?.type === 'compound' ? `xstate.done.state.${parent.id}` : undefined, machineDone: !parent?.parent });
+      }
+    }
+    return { ops, next, configChanges };
+  }
+
+  /** Resolves an action list's references once (XState does it on every run). */
+  compileActions(list: readonly unknown[]): CompiledAction[] {
+    let out = this.actionLists.get(list);
+    if (!out) {
+      out = list.map((action) => this.compileAction(action));
+      this.actionLists.set(list, out);
+    }
+    return out;
+  }
+
+  private compileAction(action: unknown): CompiledAction {
+    const inline = typeof action === 'function';
+    const resolved = (inline ? action : this.actions[typeof action === 'string' ? action : (action as { type: string }).type]) as
+      | (((args: unknown, params: unknown) => void) & { type?: string; resolve?: unknown; assignment?: unknown; event?: unknown; delay?: unknown })
+      | undefined;
+    let params: unknown;
+    let paramsFn: ((a: unknown) => unknown) | undefined;
+    if (!inline && typeof action !== 'string' && action && 'params' in (action as object)) {
+      const p = (action as { params: unknown }).params;
+      if (typeof p === 'function') paramsFn = p as (a: unknown) => unknown;
+      else params = p;
+    }
+    if (!resolved) return { kind: 'none' };
+    if (!('resolve' in resolved)) return { kind: 'custom', impl: resolved, params, paramsFn };
+    if (resolved.type === 'xstate.assign') return { kind: 'assign', assignment: resolved.assignment, params, paramsFn };
+    if (resolved.type === 'xstate.raise') return { kind: 'raise', event: resolved.event, delay: resolved.delay, params, paramsFn };
+    return { kind: 'unsupported', type: String(resolved.type) };
   }
 }
 
@@ -347,6 +411,10 @@ export class CompiledRunner extends InvokingRunner {
     this.atomic = this.compiled.info(this.compiled.root);
   }
 
+  /**
+   * XState's `snapshot.can`. Its guards run again when the event is sent, as under XState: a guard
+   * that is not pure (one drawing from the env's RNG) must see the same calls in every engine.
+   */
   can(event: EventObject): boolean {
     const t = this.select(event);
     return Boolean(t && (t.target !== undefined || t.actions.length));
@@ -525,81 +593,70 @@ export class CompiledRunner extends InvokingRunner {
   private microstep(t: TransitionDef, event: EventObject, isInitial: boolean): boolean {
     const plan = this.compiled.planFor(t, this.atomic.node, isInitial);
     this.changed = plan.configChanges;
-    for (const node of plan.exits) {
-      this.runActions(node.exit as unknown[], event);
-      for (const inv of this.compiled.invokesOf(node)) this.stopChild(inv.id);
-    }
-    this.runActions(t.actions, event);
-    for (const { node, defaultEntry } of plan.entries) {
-      this.runActions(node.entry as unknown[], event);
-      for (const inv of this.compiled.invokesOf(node)) this.spawn(inv, event);
-      if (defaultEntry && node.initial?.actions?.length) this.runActions(node.initial.actions, event);
-      if (node.type === 'final') {
-        const parent = node.parent;
-        if (parent?.type === 'compound') this.internalQueue.push({ type: `xstate.done.state.${parent.id}`, output: undefined } as EventObject);
-        if (parent?.parent) continue;
-        this.status = 'done';
+    const ops = plan.ops;
+    for (let i = 0; i < ops.length; i++) {
+      const op = ops[i] as Op;
+      switch (op.kind) {
+        case 'action':
+          this.runAction(op.action, event);
+          break;
+        case 'stop':
+          this.stopChild(op.id);
+          break;
+        case 'spawn':
+          this.spawn(op.invoke, event);
+          break;
+        case 'final':
+          if (op.doneType) this.internalQueue.push({ type: op.doneType, output: undefined } as EventObject);
+          if (op.machineDone) this.status = 'done';
+          break;
       }
     }
     this.atomic = plan.next;
     return this.changed;
   }
 
-  /** XState's `resolveAndExecuteActionsWithContext`, for assign, undelayed raise and custom actions. */
-  private runActions(actions: readonly unknown[], event: EventObject): void {
-    for (const action of actions) {
-      const inline = typeof action === 'function';
-      const resolved = (inline ? action : this.compiled.actions[typeof action === 'string' ? action : (action as { type: string }).type]) as
-        | ((args: unknown, params: unknown) => void)
-        | undefined;
-      const params =
-        inline || typeof action === 'string'
-          ? undefined
-          : 'params' in (action as object)
-            ? typeof (action as { params: unknown }).params === 'function'
-              ? (action as { params: (a: unknown) => unknown }).params({ context: this.context, event })
-              : (action as { params: unknown }).params
-            : undefined;
-      if (!resolved || !('resolve' in resolved)) {
-        if (!resolved) continue;
-        const args = { context: this.context, event, self: this.self, system: this.self.system };
-        // A custom action runs at once, as in a running actor; before start, an actor runs them at start.
-        if (this.initializing) this.initialActions.push(() => resolved(args, params));
-        else resolved(args, params);
-        continue;
-      }
-      const builtin = resolved as unknown as { type: string; assignment?: unknown; event?: unknown; delay?: unknown };
-      if (builtin.type === 'xstate.assign') {
-        this.assign(builtin.assignment, event, params);
-      } else if (builtin.type === 'xstate.raise') {
-        const args = { context: this.context, event, self: this.self, system: this.self.system };
-        const e = builtin.event;
-        if (typeof e === 'string') throw new Error(`Only event objects may be used with raise; use raise({ type: "${e}" }) instead`);
-        const raised = typeof e === 'function' ? e(args, params) : e;
-        if (builtin.delay !== undefined) throw new EngineUnsupportedError(this.engine, 'a delayed raise');
-        this.internalQueue.push(raised as EventObject);
-      } else {
-        throw new EngineUnsupportedError(this.engine, `the builtin action ${builtin.type}`);
-      }
+  /** XState's `resolveAndExecuteActionsWithContext` for one action: assign, undelayed raise or custom. */
+  private runAction(action: CompiledAction, event: EventObject): void {
+    if (action.kind === 'none') return;
+    if (action.kind === 'unsupported') throw new EngineUnsupportedError(this.engine, `the builtin action ${action.type}`);
+    const params = action.paramsFn ? action.paramsFn({ context: this.context, event }) : action.params;
+    if (action.kind === 'assign') {
+      this.assign(action.assignment, event, params);
+      return;
     }
+    const args = { context: this.context, event, self: this.self, system: this.self.system };
+    if (action.kind === 'custom') {
+      // A custom action runs at once, as in a running actor; before start, an actor runs them at start.
+      const impl = action.impl;
+      if (this.initializing) this.initialActions.push(() => impl(args, params));
+      else impl(args, params);
+      return;
+    }
+    const e = action.event;
+    if (typeof e === 'string') throw new Error(`Only event objects may be used with raise; use raise({ type: "${e}" }) instead`);
+    const raised = typeof e === 'function' ? e(args, params) : e;
+    if (action.delay !== undefined) throw new EngineUnsupportedError(this.engine, 'a delayed raise');
+    this.internalQueue.push(raised as EventObject);
   }
 
   /** XState's `resolveAssign`. */
   private assign(assignment: unknown, event: EventObject, params: unknown): void {
     if (!this.context) throw new Error('Cannot assign to undefined `context`. Ensure that `context` is defined in the machine config.');
     const args = { context: this.context, event, spawn: this.noSpawn, self: this.self, system: this.self.system };
-    let partial: Record<string, unknown>;
     if (typeof assignment === 'function') {
-      partial = assignment(args, params);
+      this.context = Object.assign({}, this.context, assignment(args, params));
     } else {
-      partial = {};
+      // Every property computed from the context as it was, then merged over a copy of it: the
+      // same keys in the same order as XState's `Object.assign({}, context, partial)`.
+      const next = Object.assign({}, this.context);
       const props = assignment as Record<string, unknown>;
-      for (const key of Object.keys(props)) {
+      for (const key in props) {
         const p = props[key];
-        partial[key] = typeof p === 'function' ? p(args, params) : p;
+        next[key] = typeof p === 'function' ? p(args, params) : p;
       }
+      this.context = next;
     }
-    this.context = Object.assign({}, this.context, partial);
     this.changed = true;
   }
 

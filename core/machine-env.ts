@@ -619,7 +619,7 @@ function roundReward(x: number): number {
 
 function sumRewards(components: Record<string, number>): number {
   let r = 0;
-  for (const v of Object.values(components)) r += v;
+  for (const k in components) r += components[k] as number;
   return r;
 }
 

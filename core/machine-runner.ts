@@ -300,6 +300,7 @@ export abstract class InvokingRunner implements MachineRunner {
 
   /** Forgets an invocation the machine stopped (its state was left); aborts it if in flight. */
   protected cancelInvocation(key: InvocationKey): void {
+    if (this.inFlight.length === 0 && this.completed.length === 0) return;
     const inv = this.inFlight.find((i) => i.key === key);
     if (inv) {
       inv.cancelled = true;
@@ -320,7 +321,8 @@ export abstract class InvokingRunner implements MachineRunner {
 
   private complete(inv: Invocation, outcome: Outcome): void {
     if (inv.cancelled || this.stopped) return;
-    this.inFlight = this.inFlight.filter((i) => i !== inv);
+    if (this.inFlight.length === 1 && this.inFlight[0] === inv) this.inFlight.length = 0;
+    else this.inFlight = this.inFlight.filter((i) => i !== inv);
     inv.outcome = outcome;
     this.completed.push(inv);
     this.wake?.();
