@@ -339,7 +339,8 @@ class OpenAiCompatibleProvider implements LlmClientProvider {
     for (;;) {
       const mode = this.structuredMode(req);
       const body = this.buildBody(messages, req, mode);
-      const key = cacheKey({ v: 1, body });
+      // The key (canonical JSON and a SHA-256 of the body) only matters with a cache.
+      const key = this.cache ? cacheKey({ v: 1, body }) : '';
       const hit = await this.cache?.get(key);
       if (hit) {
         this.stats.cacheHits += 1;
