@@ -2,7 +2,8 @@
  * Where a step's CPU goes, from a sampled profile taken in-process (node:inspector's Profiler, so
  * it needs no flag and runs from `npm run bench`).
  *
- * Episodes run as in bench/step-cost.ts (the env from `make`, its expert or random agent) while the
+ * Episodes run as in bench/step-cost.ts (the env from `make`, replaying actions recorded from its
+ * expert or random agent, so the agent's own work neither shows nor pollutes the caches) while the
  * profiler samples the stack every `intervalUs`. A sample counts for the step when its stack passes
  * through a `step` of the core (the wrappers' or MachineEnv's); reset and the agent's own time are
  * left out. Each step sample is attributed by the source file of the innermost frame that is
@@ -20,10 +21,9 @@
  * Garbage collection has no stack: it is given as its own share of all the loop's samples.
  */
 import { Session } from 'node:inspector/promises';
-import { createAgent } from '../agents/registry.js';
-import type { Agent } from '../agents/types.js';
 import { make } from '../core/registry.js';
-import type { Env, Observation } from '../core/types.js';
+import type { Env } from '../core/types.js';
+import { type RecordedEpisode, recordEpisodes } from './step-cost.js';
 import { round } from './util.js';
 
 export type Category = 'interpreter' | 'core' | 'env' | 'simulator' | 'other';
@@ -159,37 +159,37 @@ export function splitProfile(profile: CpuProfile, topN = 8): Omit<ProfileSplit, 
   return { stepSamples, shares, gcShareOfLoop: loop ? round(gc / loop, 3) : 0, hotSpots };
 }
 
-async function runEpisodes(env: Env, agent: Agent, envId: string, until: number, firstSeed: number): Promise<number> {
-  let seed = firstSeed;
+/** Replays recorded episodes in turn until `until`; returns where it stopped. */
+async function replayEpisodes(env: Env, recorded: RecordedEpisode[], until: number, from: number): Promise<number> {
+  let k = from;
   while (performance.now() < until) {
-    const r0 = await env.reset({ seed });
-    await agent.reset?.({ envId, seed });
-    let observation: Observation = r0.observation;
-    let reward = 0;
-    let ended = Boolean(r0.info.error);
-    for (let steps = 0; !ended && steps < 1000; steps++) {
-      const r = await env.step(await agent.act(observation, reward));
-      observation = r.observation;
-      reward = r.reward;
-      ended = r.terminated || r.truncated;
+    const ep = recorded[k++ % recorded.length] as RecordedEpisode;
+    const r0 = await env.reset({ seed: ep.seed });
+    if (r0.info.error) continue;
+    for (const action of ep.actions) {
+      const r = await env.step(action);
+      if (r.terminated || r.truncated) break;
     }
-    seed += 1;
   }
-  return seed;
+  return k;
 }
 
 /** Profiles `seconds` of episodes of an env (after a short warm-up) and splits its step samples. */
-export async function profileStep(envId: string, agentName: string, opts: { seconds: number; intervalUs?: number; topN?: number }): Promise<ProfileSplit> {
+export async function profileStep(
+  envId: string,
+  agentName: string,
+  opts: { seconds: number; intervalUs?: number; topN?: number; recorded?: RecordedEpisode[] },
+): Promise<ProfileSplit> {
   const env = make(envId);
-  const agent = createAgent(agentName, { envId });
   const session = new Session();
   session.connect();
   try {
-    const seed = await runEpisodes(env, agent, envId, performance.now() + Math.min(500, opts.seconds * 250), 10_000);
+    const recorded = opts.recorded ?? (await recordEpisodes(envId, agentName, { seconds: 1, minEpisodes: 10, maxEpisodes: 200 }));
+    const k = await replayEpisodes(env, recorded, performance.now() + Math.min(500, opts.seconds * 250), 0);
     await session.post('Profiler.enable');
     await session.post('Profiler.setSamplingInterval', { interval: opts.intervalUs ?? 50 });
     await session.post('Profiler.start');
-    await runEpisodes(env, agent, envId, performance.now() + opts.seconds * 1000, seed);
+    await replayEpisodes(env, recorded, performance.now() + opts.seconds * 1000, k);
     const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: CpuProfile };
     return { envId, agent: agentName, ...splitProfile(profile, opts.topN) };
   } catch (err) {

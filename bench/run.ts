@@ -36,7 +36,7 @@ import {
 } from './llm.js';
 import { measureMemory, type MemoryResult } from './memory.js';
 import { CATEGORIES, type ProfileSplit, profileStep } from './profile.js';
-import { benchEnvIds, FLOOR_RATIO_TARGET, measureStepCost, type StepCostResult } from './step-cost.js';
+import { benchEnvIds, FLOOR_RATIO_TARGET, measureStepCost, type RecordedEpisode, recordEpisodes, type StepCostResult } from './step-cost.js';
 import { currentLoad, gitRevision, machineInfo, ROOT, round } from './util.js';
 import { measureWorkers, type WorkersResult } from './workers.js';
 
@@ -304,10 +304,21 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
 
   const steps: StepCostResult[] = [];
+  // Each env's episodes are recorded once from its expert (or random) agent and replayed by both sections.
+  const recordings = new Map<string, RecordedEpisode[]>();
+  const recordingOf = async (id: string) => {
+    let r = recordings.get(id);
+    if (!r) {
+      r = await recordEpisodes(id, pickProfileAgent(id), { seconds: q ? 0.3 : 2, minEpisodes: q ? 3 : 20, maxEpisodes: 300 });
+      recordings.set(id, r);
+    }
+    return r;
+  };
   if (flags.only.has('step')) {
     for (const id of benchEnvIds()) {
       log(`step cost: ${id} (load ${currentLoad().join(' ')})`);
-      const r = await measureStepCost(id, { seconds: q ? 0.2 : 5, warmupSeconds: q ? 0.05 : 0.6, minEpisodes: q ? 2 : 20 });
+      const recorded = await recordingOf(id);
+      const r = await measureStepCost(id, { seconds: q ? 0.2 : 5, warmupSeconds: q ? 0.05 : 0.6, minEpisodes: q ? 2 : 20, recorded });
       steps.push(r);
     }
     results.step = steps;
@@ -318,7 +329,7 @@ async function main(): Promise<void> {
     const splits: ProfileSplit[] = [];
     for (const id of benchEnvIds()) {
       log(`step profile: ${id} (load ${currentLoad().join(' ')})`);
-      splits.push(await profileStep(id, steps.find((s) => s.envId === id)?.agent ?? pickProfileAgent(id), { seconds: q ? 0.3 : 2.5 }));
+      splits.push(await profileStep(id, pickProfileAgent(id), { seconds: q ? 0.3 : 2.5, recorded: await recordingOf(id) }));
     }
     results.profile = splits;
     report(rows, profileRows(splits, (id) => steps.find((s) => s.envId === id)?.tags ?? getRegistration(id).tags ?? []));

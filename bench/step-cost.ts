@@ -10,8 +10,12 @@
  * the medians is the figure judged (≤ 5): ratios taken in one run survive the shared machine's
  * load, which moves absolute figures by several times.
  *
- * Actions come from the env's `expert` agent (else `random`); only `env.step` is inside the timer,
- * so agent time is excluded. Each step is timed in wall time (`process.hrtime`, for the median and
+ * Actions come from the env's `expert` agent (else `random`), recorded first, untimed, for a set of
+ * seeds (`recordEpisodes`), then replayed: only `env.step` is inside the timer, and the agent's own
+ * work is not interleaved with the steps at all. (Measured with the live agent instead, an expert
+ * that searches a corpus between steps, as ClarifySearch's does, evicts the env's working set from
+ * the CPU caches and leaves its garbage to be collected inside `step`: the same env step then
+ * measures ten times slower with the expert than with the random agent. That cost is the agent's.) Each step is timed in wall time (`process.hrtime`, for the median and
  * p95) and in process CPU time (`process.cpuUsage`, for throughput: steps/s and episodes/s on one
  * core are steps or episodes per CPU-second spent inside `reset` + `step`, which on a shared
  * machine is a fairer "one core" figure than wall time, as other processes' time is left out).
@@ -121,6 +125,57 @@ class Samples {
 
 const MAX_STEPS_PER_EPISODE = 1000;
 
+/** One episode's actions, recorded from a live agent, to replay. */
+export interface RecordedEpisode {
+  seed: number;
+  actions: string[];
+}
+
+/**
+ * Plays `agentName` live on a fresh env for seeds 0, 1, … (untimed) and keeps each episode's
+ * actions: at least `minEpisodes`, then until `seconds` have passed or `maxEpisodes` are kept.
+ */
+export async function recordEpisodes(envId: string, agentName: string, opts: { seconds: number; minEpisodes: number; maxEpisodes: number }): Promise<RecordedEpisode[]> {
+  const env = make(envId);
+  const agent = createAgent(agentName, { envId });
+  const out: RecordedEpisode[] = [];
+  const end = performance.now() + opts.seconds * 1000;
+  try {
+    for (let seed = 0; out.length < opts.maxEpisodes && (out.length < opts.minEpisodes || performance.now() < end); seed++) {
+      const r0 = await env.reset({ seed });
+      await agent.reset?.({ envId, seed });
+      let observation: Observation = r0.observation;
+      let reward = 0;
+      let ended = Boolean(r0.info.error);
+      const actions: string[] = [];
+      while (!ended && actions.length < MAX_STEPS_PER_EPISODE) {
+        const action = await agent.act(observation, reward);
+        actions.push(action);
+        const r = await env.step(action);
+        observation = r.observation;
+        reward = r.reward;
+        ended = r.terminated || r.truncated;
+      }
+      out.push({ seed, actions });
+    }
+  } finally {
+    await env.close();
+  }
+  return out;
+}
+
+/** An agent that replays a recorded episode's actions. */
+class Replay implements Agent {
+  readonly id = 'replay';
+  private i = 0;
+  constructor(private readonly actions: readonly string[]) {}
+  act(): string {
+    const a = this.actions[this.i++];
+    if (a === undefined) throw new Error('replayed episode ran past its recorded actions');
+    return a;
+  }
+}
+
 async function runEpisode(env: Steppable, agent: Agent, envId: string, seed: number, samples: Samples | undefined): Promise<number> {
   let c0 = cpuMicros();
   let t0 = process.hrtime.bigint();
@@ -162,7 +217,10 @@ async function runEpisode(env: Steppable, agent: Agent, envId: string, seed: num
  * Measures one env for about `seconds` of wall time (split between the two variants), after a
  * warm-up of `warmupSeconds` that lets the JIT settle.
  */
-export async function measureStepCost(envId: string, opts: { seconds: number; warmupSeconds: number; minEpisodes?: number }): Promise<StepCostResult> {
+export async function measureStepCost(
+  envId: string,
+  opts: { seconds: number; warmupSeconds: number; minEpisodes?: number; recorded?: RecordedEpisode[] },
+): Promise<StepCostResult> {
   const reg = getRegistration(envId);
   const agentName = pickAgent(envId);
   const tags = reg.tags ?? [];
@@ -179,10 +237,12 @@ export async function measureStepCost(envId: string, opts: { seconds: number; wa
     interpreter: null,
     targetMedianUs: stepTargetUs(envId, tags),
   };
-  const variants: { env: Steppable; agent: Agent; samples: Samples }[] = [];
+  const variants: { env: Steppable; samples: Samples }[] = [];
   try {
+    const recorded = opts.recorded ?? (await recordEpisodes(envId, agentName, { seconds: 1, minEpisodes: 10, maxEpisodes: 200 }));
+    if (recorded.length === 0) throw new Error('no episode recorded');
     const add = (env: Steppable) => {
-      const v = { env, agent: createAgent(agentName, { envId }), samples: new Samples() };
+      const v = { env, samples: new Samples() };
       variants.push(v);
       return v;
     };
@@ -190,22 +250,23 @@ export async function measureStepCost(envId: string, opts: { seconds: number; wa
     const bare = add(make(envId, { disableEnvChecker: true }));
     const interpreter = add(make(envId, { engine: 'interpreter' }));
     const floor = envId === FLOOR_ENV ? add(new GuessNumberFloor()) : undefined;
-    let seed = 0;
+    // Recorded episodes in turn, each through every variant before the next.
+    const play = async (k: number, timed: boolean) => {
+      const ep = recorded[k % recorded.length] as RecordedEpisode;
+      let n = 0;
+      for (const v of variants) {
+        const steps = await runEpisode(v.env, new Replay(ep.actions), envId, ep.seed, timed ? v.samples : undefined);
+        if (v === wrapped) n = steps;
+      }
+      return n;
+    };
+    let k = 0;
     const warmEnd = performance.now() + opts.warmupSeconds * 1000;
-    while (performance.now() < warmEnd || seed < 2) {
-      for (const v of variants) await runEpisode(v.env, v.agent, envId, seed, undefined);
-      seed += 1;
-    }
+    while (performance.now() < warmEnd || k < 2) await play(k++, false);
     const end = performance.now() + opts.seconds * 1000;
     const minEpisodes = opts.minEpisodes ?? 5;
     let steps = 0;
-    while (performance.now() < end || wrapped.samples.episodes < minEpisodes) {
-      for (const v of variants) {
-        const n = await runEpisode(v.env, v.agent, envId, seed, v.samples);
-        if (v === wrapped) steps += n;
-      }
-      seed += 1;
-    }
+    while (performance.now() < end || wrapped.samples.episodes < minEpisodes) steps += await play(k++, true);
     result.engine = engineOf(wrapped.env);
     result.episodes = wrapped.samples.episodes;
     result.steps = steps;
