@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { ConfigError } from '../../core/errors.js';
 import { addLlmOptions, type LlmCliOptions } from '../llm-options.js';
 import { positiveInt } from '../run.js';
+import { clariqCalibration } from './calibrate-clariq.js';
 import { persuasionCalibration } from './calibrate-persuasion.js';
 
 export interface CalibrationOptions extends LlmCliOptions {
@@ -25,7 +26,7 @@ export interface Calibration {
   run(opts: CalibrationOptions): Promise<void>;
 }
 
-export const calibrations: Calibration[] = [persuasionCalibration];
+export const calibrations: Calibration[] = [persuasionCalibration, clariqCalibration];
 
 export function findCalibration(name: string): Calibration {
   const n = name.toLowerCase();

@@ -35,7 +35,7 @@ function codeOf(text: string): string[] {
 }
 
 /** Every quoted invocation: the words after the program name in a code span or block. */
-export function quotedInvocations(text: string): string[] {
+function quotedInvocations(text: string): string[] {
   const out: string[] = [];
   for (const code of codeOf(text)) {
     // A line may chain commands (`a && b`); each part is checked.
