@@ -3,8 +3,10 @@
  * test/support/golden-records.ts) is regenerated and compared byte for byte, timings aside, and each
  * env's statechart drawing is compared with the committed one.
  *
- * The goldens were written by the core that still ran env machines through XState's interpreter
- * (commit b5aaa20); that they still match proves the direct step path (issue 19) changed no episode.
+ * The goldens of the v0 envs were written by the core that still ran env machines through XState's
+ * interpreter (commit b5aaa20); that they still match proves the engines of issue 19 changed no
+ * episode. Envs registered later (ClarifySearch-v1, ClarifyTask-v1) got theirs from
+ * `scripts/golden-records.ts --missing`, checked equal to the interpreter engine's before commit.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
