@@ -20,7 +20,18 @@
  * holds a finished process no longer than `fetch` would.
  */
 import { Readable } from 'node:stream';
-import { Agent, type Dispatcher, request } from 'undici';
+import type { Dispatcher } from 'undici';
+
+/**
+ * undici is loaded on the first request, not at import: it is about 10 MB per thread, and most
+ * processes that import the LLM client (every worker of a scripted `generate`) never call a model.
+ */
+type Undici = typeof import('undici');
+let undici: Promise<Undici> | undefined;
+function loadUndici(): Promise<Undici> {
+  undici ??= import('undici');
+  return undici;
+}
 
 export type HttpTransport = 'undici' | 'fetch';
 
@@ -83,7 +94,7 @@ function failingStream(error: unknown): ReadableStream<Uint8Array> {
 
 /** A `fetch` for the `openai` client over an undici keep-alive pool (see the top of this file). */
 export function createUndiciFetch(opts: UndiciFetchOptions = {}): FetchFn & { close(): Promise<void> } {
-  const dispatcher = new Agent(opts.connections ? { connections: opts.connections } : {});
+  let dispatcher: Dispatcher | undefined;
   const viaUndici = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     const body = init.body;
@@ -94,6 +105,8 @@ export function createUndiciFetch(opts: UndiciFetchOptions = {}): FetchFn & { cl
     ) {
       return fetch(input, init);
     }
+    const { Agent, request } = await loadUndici();
+    dispatcher ??= new Agent(opts.connections ? { connections: opts.connections } : {});
     const res = await request(url, {
       method: (init.method ?? 'GET') as Dispatcher.HttpMethod,
       headers: headerPairs(init.headers),
@@ -115,5 +128,5 @@ export function createUndiciFetch(opts: UndiciFetchOptions = {}): FetchFn & { cl
     if ('error' in read) return new Response(failingStream(read.error), { status, headers });
     return new Response(read.buf, { status, headers });
   };
-  return Object.assign(viaUndici as FetchFn, { close: () => dispatcher.close() });
+  return Object.assign(viaUndici as FetchFn, { close: async () => dispatcher?.close() });
 }
