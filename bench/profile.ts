@@ -208,3 +208,85 @@ export async function profileStep(
     await env.close();
   }
 }
+
+/** What an LLM call's CPU is spent on (`splitLlmProfile`). */
+export type LlmCategory = 'dialogym' | 'openai' | 'http' | 'other';
+export const LLM_CATEGORIES: readonly LlmCategory[] = ['dialogym', 'openai', 'http', 'other'];
+
+function classifyLlm(url: string): LlmCategory | undefined {
+  if (!url) return undefined;
+  if (url.includes('/node_modules/openai/')) return 'openai';
+  if (url.includes('/node_modules/undici/') || url.includes('node:internal/deps/undici') || /^node:(net|_http|http|stream|internal\/(streams|webstreams|net|stream_base|http))/.test(url)) {
+    return 'http';
+  }
+  if (url.includes('/node_modules/')) return undefined;
+  if (/\/(core|envs|simulators|agents|eval|datasets)\//.test(url)) return 'dialogym';
+  return undefined;
+}
+
+/**
+ * Splits a profile of LLM-bound episodes by who spends the CPU: dialogym's own code (env, simulator
+ * prompt and validation, client logic, runner, records), the `openai` package, the HTTP stack
+ * (undici or Node's fetch, sockets, streams), or other (Node internals with no such caller). Each
+ * sample goes to the innermost frame with a known file (JSON, ajv's validators and V8 builtins are
+ * charged to their caller); GC is given apart, as a share of all non-idle samples.
+ */
+export function splitLlmProfile(profile: CpuProfile): { samples: number; shares: Record<LlmCategory, number>; gcShare: number } {
+  const byId = new Map<number, ProfileNode>();
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) byId.set(n.id, n);
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const memo = new Map<number, LlmCategory | 'gc' | 'skip'>();
+  const categoryOf = (id: number): LlmCategory | 'gc' | 'skip' => {
+    const known = memo.get(id);
+    if (known) return known;
+    const leaf = byId.get(id)?.callFrame.functionName;
+    let c: LlmCategory | 'gc' | 'skip' = 'other';
+    if (leaf === '(garbage collector)') c = 'gc';
+    else if (leaf === '(idle)' || leaf === '(program)') c = 'skip';
+    else {
+      for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+        const k = classifyLlm((byId.get(cur) as ProfileNode).callFrame.url);
+        if (k) {
+          c = k;
+          break;
+        }
+      }
+    }
+    memo.set(id, c);
+    return c;
+  };
+  const counts: Record<LlmCategory, number> = { dialogym: 0, openai: 0, http: 0, other: 0 };
+  let gc = 0;
+  let total = 0;
+  for (const id of profile.samples) {
+    const c = categoryOf(id);
+    if (c === 'skip') continue;
+    total += 1;
+    if (c === 'gc') gc += 1;
+    else counts[c] += 1;
+  }
+  const nonGc = Math.max(1, total - gc);
+  return {
+    samples: total,
+    shares: Object.fromEntries(LLM_CATEGORIES.map((c) => [c, round(counts[c] / nonGc, 3)])) as Record<LlmCategory, number>,
+    gcShare: total ? round(gc / total, 3) : 0,
+  };
+}
+
+/** Runs `work` under the sampling profiler and returns the profile. */
+export async function profiled<T>(work: () => Promise<T>, intervalUs = 100): Promise<{ result: T; profile: CpuProfile }> {
+  const session = new Session();
+  session.connect();
+  try {
+    await session.post('Profiler.enable');
+    await session.post('Profiler.setSamplingInterval', { interval: intervalUs });
+    await session.post('Profiler.start');
+    const result = await work();
+    const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: CpuProfile };
+    return { result, profile };
+  } finally {
+    await session.post('Profiler.disable').catch(() => {});
+    session.disconnect();
+  }
+}

@@ -35,7 +35,7 @@ import {
   startServerChild,
 } from './llm.js';
 import { measureMemory, type MemoryResult } from './memory.js';
-import { CATEGORIES, type ProfileSplit, profileStep } from './profile.js';
+import { CATEGORIES, LLM_CATEGORIES, type LlmCategory, type ProfileSplit, profiled, profileStep, splitLlmProfile } from './profile.js';
 import { benchEnvIds, FLOOR_RATIO_TARGET, measureStepCost, type RecordedEpisode, recordEpisodes, type StepCostResult } from './step-cost.js';
 import { currentLoad, gitRevision, machineInfo, ROOT, round } from './util.js';
 import { measureWorkers, type WorkersResult } from './workers.js';
@@ -382,6 +382,25 @@ async function main(): Promise<void> {
         }
         results.llm = rs;
         report(rows, llmRows(rs, bare, machine.nproc));
+        // Where the own CPU of a call goes, profiled in separate (untimed) runs at 64 in flight.
+        const splits: { http: 'undici' | 'fetch'; samples: number; shares: Record<LlmCategory, number>; gcShare: number }[] = [];
+        for (const http of ['undici', 'fetch'] as const) {
+          log(`LLM-bound: CPU split at 64 in flight, ${http} (load ${currentLoad().join(' ')})`);
+          const { profile } = await profiled(() =>
+            measureConcurrency(server, { envId, concurrency: 64, latencyMs, http, warmupMs: 2 * latencyMs, windowMs: (q ? 4 : 10) * latencyMs }),
+          );
+          splits.push({ http, ...splitLlmProfile(profile) });
+        }
+        results.llmSplit = splits;
+        report(
+          rows,
+          splits.map((sp) => ({
+            benchmark: `LLM call CPU split, 64 in flight, ${sp.http === 'undici' ? "undici's pool" : "Node's fetch"}`,
+            figure: `${LLM_CATEGORIES.map((c) => `${c} ${pct(sp.shares[c])}`).join(' · ')}; GC ${pct(sp.gcShare)}; ${sp.samples} samples`,
+            target: '(reference)',
+            status: 'INFO' as Status,
+          })),
+        );
       }
       if (flags.only.has('cache')) {
         const episodes = q ? 8 : 24;
