@@ -227,7 +227,7 @@ function llmRows(rs: ConcurrencyResult[], bare: BareHttpResult[], cores: number)
     const figure =
       `${fmt(r.callsPerSec)} calls/s = ${fmt(100 * r.fractionOfIdeal)} % of ideal ${fmt(r.idealCallsPerSec, 0)}; ` +
       `own CPU ${fmt(r.ownCpuUsPerCall / 1000, 3)} ms/call${overhead} (server ${fmt((r.serverCpuUsPerCall ?? Number.NaN) / 1000, 3)} ms/call; ` +
-      `CPU ceiling on ${cores} cores ${fmtInt(ceiling)} calls/s)`;
+      `CPU ceiling on ${cores} cores ${fmtInt(ceiling)} calls/s; this process ran on ${fmt((r.callsPerSec * r.ownCpuUsPerCall) / 1e6, 2)} of the ${cores} cores)`;
     if (r.http === 'fetch') {
       rows.push({ benchmark: name, figure, target: '(reference)', status: 'INFO' });
       continue;
