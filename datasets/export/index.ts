@@ -6,12 +6,12 @@
  */
 import { createHash } from 'node:crypto';
 import { ConfigError } from '../../core/errors.js';
-import { JsonlWriter } from '../../core/jsonl.js';
 import type { EpisodeRecord } from '../../core/record.js';
 import type { Json } from '../../core/types.js';
 import { assertReadable, emptyInputStats, type InputStats, readRecords } from '../records-io.js';
 import { endedNaturally, messagesBefore, returnsToGo, roundReward, stateText } from '../text.js';
 import { EXPORT_FORMATS, type ExportFormat } from './schemas.js';
+import { TypedJsonlWriter } from './typed-json.js';
 
 export interface ExportOptions {
   /** Discount of `mc_return` in `transitions` (default 0.99). */
@@ -44,12 +44,14 @@ export async function exportRecords(format: string, inPath: string, outPath: str
   if (!isExportFormat(format)) {
     throw new ConfigError(`unknown export format '${format}' (known: ${Object.keys(EXPORT_FORMATS).join(', ')})`);
   }
+  if (format === 'tasks') throw new ConfigError("the tasks format is built from an env, not from records: pass --env (and --split, --tasks) instead of --in");
   assertReadable(inPath);
   const gamma = opts.gamma ?? 0.99;
   if (!(gamma >= 0 && gamma <= 1)) throw new ConfigError(`--gamma must be in [0, 1], got ${opts.gamma}`);
   const top = opts.topPercent ?? 100;
   if (!(top > 0 && top <= 100)) throw new ConfigError(`--top-percent must be in (0, 100], got ${opts.topPercent}`);
-  const writer = JsonlWriter.open(outPath);
+  // The format's schema decides which numbers are written as floats (see typed-json.ts).
+  const writer = new TypedJsonlWriter(outPath, EXPORT_FORMATS[format]);
   try {
     switch (format) {
       case 'lmrl':
@@ -70,7 +72,7 @@ export async function exportRecords(format: string, inPath: string, outPath: str
 async function simpleExport(
   format: ExportFormat,
   inPath: string,
-  writer: JsonlWriter,
+  writer: TypedJsonlWriter,
   opts: ExportOptions,
   convert: (r: EpisodeRecord) => Json[],
 ): Promise<ExportSummary> {
@@ -124,15 +126,23 @@ export function toTransitions(r: EpisodeRecord, gamma: number): Json[] {
   }));
 }
 
-/** The whole episode as one chat; invalid actions stay in context but get weight 0 (not trained on). */
-export function toSft(r: EpisodeRecord): Json {
+/**
+ * The whole episode as one chat, every assistant turn a training target (TRL `SFTTrainer` with
+ * `assistant_only_loss=True` trains on all of them and has no per-message weight). An invalid
+ * action is therefore left out together with the feedback that answered it: it changed nothing in
+ * the episode, so the chat without the pair is the same conversation minus a mistake. Returns
+ * undefined when no valid action is left.
+ */
+export function toSft(r: EpisodeRecord): Json | undefined {
   const messages: Json[] = messagesBefore(r, 0);
   for (const t of r.turns) {
-    messages.push(t.invalidAction ? { role: 'assistant', content: t.action, weight: 0 } : { role: 'assistant', content: t.action });
+    if (t.invalidAction) continue;
+    messages.push({ role: 'assistant', content: t.action });
     messages.push({ role: 'user', content: t.observation });
   }
   // A chat for training ends on the assistant: the final observation teaches nothing.
   if (messages.length > 2 && messages[messages.length - 1].role === 'user') messages.pop();
+  if (!messages.some((m) => m.role === 'assistant')) return undefined;
   return { messages };
 }
 
@@ -141,7 +151,7 @@ export function toSft(r: EpisodeRecord): Json {
  * Pass 1 reads the returns (one float each) to find the threshold; ties at the threshold are kept
  * in file order until the quota is met, so the output is deterministic.
  */
-async function exportSft(inPath: string, writer: JsonlWriter, topPercent: number, opts: ExportOptions): Promise<ExportSummary> {
+async function exportSft(inPath: string, writer: TypedJsonlWriter, topPercent: number, opts: ExportOptions): Promise<ExportSummary> {
   let keepAll = topPercent >= 100;
   let threshold = Number.NEGATIVE_INFINITY;
   let tiesQuota = Number.POSITIVE_INFINITY;
@@ -163,6 +173,8 @@ async function exportSft(inPath: string, writer: JsonlWriter, topPercent: number
   }
   const input = emptyInputStats();
   let kept = 0;
+  let invalidDropped = 0;
+  let noValidAction = 0;
   for await (const { record } of readRecords(inPath, input)) {
     opts.onProgress?.(input.records);
     const ret = record.totals.return;
@@ -173,15 +185,20 @@ async function exportSft(inPath: string, writer: JsonlWriter, topPercent: number
         tiesQuota -= 1;
       }
     }
-    if (record.turns.length === 0) continue;
-    writer.write(toSft(record));
+    const line = toSft(record);
+    if (!line) {
+      noValidAction += 1;
+      continue;
+    }
+    invalidDropped += record.totals.invalidActions;
+    writer.write(line);
     kept += 1;
   }
   return {
     format: 'sft',
     input,
     written: writer.written,
-    details: { topPercent, keptEpisodes: kept, returnThreshold: keepAll ? null : threshold },
+    details: { topPercent, keptEpisodes: kept, returnThreshold: keepAll ? null : threshold, invalidActionsDropped: invalidDropped, episodesWithoutValidAction: noValidAction },
   };
 }
 
@@ -252,7 +269,7 @@ interface PairPlan {
  *   them with identical turns up to k and different actions at k, the higher-return one is chosen.
  *   Pass 1 keeps only digests; pass 2 reads the needed records again.
  */
-async function exportDpo(inPath: string, writer: JsonlWriter, opts: ExportOptions): Promise<ExportSummary> {
+async function exportDpo(inPath: string, writer: TypedJsonlWriter, opts: ExportOptions): Promise<ExportSummary> {
   const margin = opts.margin ?? 1e-9;
   const maxPerGroup = opts.maxPairsPerGroup ?? 8;
   const withMeta = opts.withMeta ?? false;
