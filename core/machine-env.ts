@@ -229,6 +229,7 @@ export class MachineEnv<TScenario = Json, TContext extends BaseContext = BaseCon
     const ep = this.startEpisode({ seed, scenario, envRng, simRng });
     const first = ep.runner.settle();
     const settled = finishSettle(ep, first instanceof Promise ? await first : first);
+    this.assertCurrent(ep);
     const view = this.view();
     const info = this.makeInfo(settled);
     info.seed = seed;
@@ -254,6 +255,7 @@ export class MachineEnv<TScenario = Json, TContext extends BaseContext = BaseCon
 
     const sent = ep.runner.send(parsed.event);
     const settled = finishSettle(ep, sent instanceof Promise ? await sent : sent);
+    this.assertCurrent(ep);
     const view = this.view();
     const info = this.makeInfo(settled);
     const totals = this.context().rewardTotals;
@@ -514,6 +516,11 @@ export class MachineEnv<TScenario = Json, TContext extends BaseContext = BaseCon
       this.episode.runner.stop();
       this.episode = undefined;
     }
+  }
+
+  /** A step or reset that awaited a simulator must not touch an episode that replaced its own meanwhile. */
+  private assertCurrent(ep: Episode<TScenario>): void {
+    if (this.episode !== ep) throw new ProtocolError('the episode was reset or closed while a step was running; await each step');
   }
 
   private requireEpisode(): Episode<TScenario> {

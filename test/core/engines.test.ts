@@ -205,6 +205,26 @@ describe('engines on a machine using every feature the compiled engine runs', ()
   });
 });
 
+describe('a reset while a step waits for an asynchronous user', () => {
+  for (const engine of ['compiled', 'transition'] as const) {
+    it(`${engine}: fails that step and leaves the new episode as a fresh reset would`, async () => {
+      const env = new MachineEnv(labDefinition, { engine, simulator: { kind: 'async' } });
+      await env.reset({ seed: 4 });
+      // The outcome is caught at once: the step fails while the reset below is being awaited.
+      const pending = env.step('GO ok').then(
+        () => 'resolved',
+        (err: unknown) => err,
+      );
+      const fresh = await env.reset({ seed: 9 });
+      expect(await pending).toBeInstanceOf(ProtocolError);
+      const reference = new MachineEnv(labDefinition, { engine, simulator: { kind: 'async' } });
+      expect(canonical(fresh)).toBe(canonical(await reference.reset({ seed: 9 })));
+      expect(canonical(env.snapshot())).toBe(canonical(reference.snapshot()));
+      expect(canonical(await env.step('GO ok'))).toBe(canonical(await reference.step('GO ok')));
+    });
+  }
+});
+
 describe('which engine runs which machine', () => {
   const user = fromPromise(async () => 1);
   it('picks compiled for a plain machine, transition for parallel states, interpreter for timers, messages and callbacks', () => {
