@@ -23,8 +23,10 @@ import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 
 /**
- * undici is loaded on the first request, not at import: it is about 10 MB per thread, and most
- * processes that import the LLM client (every worker of a scripted `generate`) never call a model.
+ * undici is loaded when a provider makes its fetch, not at import: it is about 10 MB per thread,
+ * and most processes that import the LLM client (every worker of a scripted `generate`) never
+ * create a provider. Loading starts at once in the background, so the first request does not wait
+ * for it.
  */
 type Undici = typeof import('undici');
 let undici: Promise<Undici> | undefined;
@@ -95,6 +97,8 @@ function failingStream(error: unknown): ReadableStream<Uint8Array> {
 /** A `fetch` for the `openai` client over an undici keep-alive pool (see the top of this file). */
 export function createUndiciFetch(opts: UndiciFetchOptions = {}): FetchFn & { close(): Promise<void> } {
   let dispatcher: Dispatcher | undefined;
+  // A failed load surfaces on the first request, as that request's error.
+  loadUndici().catch(() => {});
   const viaUndici = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     const body = init.body;
