@@ -15,6 +15,7 @@
  *   sum of the components' increases. Env machines only ever add to these totals.
  */
 import { type AnyStateMachine, type Actor, type AnyMachineSnapshot, createActor, type EventObject } from 'xstate';
+import { nonStringActionReason } from './input.js';
 import { deriveSeed, Rng } from './rng.js';
 import { assertValid, type JsonSchema, validate } from './schema.js';
 import {
@@ -244,7 +245,9 @@ export class MachineEnv<TScenario = Json, TContext extends BaseContext = BaseCon
   async step(action: string): Promise<StepResult> {
     const ep = this.requireEpisode();
     if (ep.done) throw new ProtocolError('step() after the episode ended; call reset()');
-    const text = typeof action === 'string' ? action : String(action);
+    // A buggy policy's null or object is an invalid action with feedback, never "null" sent on.
+    if (typeof action !== 'string') return this.invalidStep(nonStringActionReason(action));
+    const text = action;
     const ctx = this.context();
     let parsed: ParsedAction;
     try {

@@ -1,11 +1,11 @@
-import { renameSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ConfigError } from '../../core/errors.js';
 import { getRegistration, listEnvs } from '../../core/registry.js';
 import { type AuditReport, DEFAULT_AUDIT_SEEDS, formatAudit, runAudit } from '../../eval/audit.js';
 import { defaultWorkers, EvalPool } from '../../eval/pool.js';
-import { progressBar } from '../progress.js';
-import { nonNegativeInt, positiveInt } from '../run.js';
+import { AtomicFile, checkOutput } from '../../core/output.js';
+import { progress, type Progress } from '../progress.js';
+import { positiveInt, workersArg } from '../run.js';
 
 interface AuditFlags {
   seeds: number;
@@ -13,7 +13,9 @@ interface AuditFlags {
   adversary?: string;
   variant?: string;
   json?: string;
+  force?: boolean;
   workers: number;
+  progress: boolean;
 }
 
 export function register(program: Command): void {
@@ -23,24 +25,27 @@ export function register(program: Command): void {
       'Red-team an environment: random, expert, oracle and every adversary on the same dev seeds, scored 0 (random) to 100 (expert); fails when a trick goes over its limit',
     )
     .argument('<env-id>', "environment id, or 'all' (every env not tagged test or legacy)")
-    .option('--seeds <n>', 'seeds (episodes per agent and variant)', positiveInt('--seeds'), DEFAULT_AUDIT_SEEDS)
+    .option('--seeds <n>', 'seeds (episodes per agent and variant)', positiveInt('--seeds', 100_000), DEFAULT_AUDIT_SEEDS)
     .option('--short', "the short audit `npm test` runs (the env's own seed count)")
     .option('--adversary <names>', 'only these adversaries (comma-separated, without adv:)')
     .option('--variant <name>', 'only this variant (e.g. a role)')
     .option('--json <file>', 'also write the report as JSON')
-    .option('--workers <n>', 'worker threads (0 = this thread only)', nonNegativeInt('--workers'), defaultWorkers())
+    .option('--force', 'replace an existing --json file (it stays untouched until the audit finished)')
+    .option('--workers <n>', 'worker threads (0 = this thread only)', workersArg('--workers'), defaultWorkers())
+    .option('--no-progress', 'no progress bar or progress lines')
     .action(async (envArg: string, opts: AuditFlags) => {
       const envIds = envArg === 'all' ? listEnvs().map((r) => r.id) : [envArg];
       for (const id of envIds) {
         if (!getRegistration(id).audit) throw new ConfigError(`${id} has no audit profile`);
       }
+      // The report file is claimed (refused if it exists, probed for writing) before the audit runs.
+      if (opts.json) checkOutput(opts.json, { flag: '--json', force: opts.force });
+      const jsonFile = opts.json ? AtomicFile.create(opts.json, '--json') : undefined;
       const pool = opts.workers > 0 ? new EvalPool(opts.workers) : undefined;
       const reports: AuditReport[] = [];
       try {
         for (const envId of envIds) {
-          let bar: ReturnType<typeof progressBar> | undefined;
-          let last = 0;
-          let lastLine = 0;
+          let bar: Progress | undefined;
           const report = await runAudit(envId, {
             seeds: opts.short ? undefined : opts.seeds,
             short: opts.short,
@@ -48,32 +53,28 @@ export function register(program: Command): void {
             variant: opts.variant,
             pool,
             concurrency: 4,
-            onProgress: (done, total, label) => {
-              bar ??= progressBar(total, `audit ${envId}`);
-              if (done > last) {
-                bar.tick(done - last);
-                last = done;
-              }
-              // Plain progress lines when stderr is not a terminal, at most every 10 s.
-              if (!process.stderr.isTTY && Date.now() - lastLine > 10_000) {
-                lastLine = Date.now();
-                process.stderr.write(`audit ${envId}: ${done}/${total} agents (${label})\n`);
-              }
+            onProgress: (done, total) => {
+              bar ??= progress({ label: `audit ${envId}`, total, unit: 'agent runs', enabled: opts.progress });
+              bar.update(done, total);
             },
           });
           bar?.stop();
           reports.push(report);
           process.stdout.write(`${formatAudit(report)}\n\n`);
         }
+        if (jsonFile) {
+          jsonFile.write(`${JSON.stringify(envArg === 'all' ? reports : reports[0], null, 2)}\n`);
+          jsonFile.commit();
+        }
       } finally {
+        jsonFile?.abort();
         await pool?.close();
       }
-      if (opts.json) {
-        const tmp = `${opts.json}.tmp-${process.pid}`;
-        writeFileSync(tmp, `${JSON.stringify(envArg === 'all' ? reports : reports[0], null, 2)}\n`);
-        renameSync(tmp, opts.json);
-        process.stderr.write(`audit report written to ${opts.json}\n`);
-      }
-      if (reports.some((r) => r.failures.length > 0)) process.exitCode = 1;
+      const failed = reports.filter((r) => r.failures.length > 0).length;
+      process.stdout.write(
+        `audited ${reports.length} env(s): ${failed ? `${failed} with an adversary over its limit` : 'every adversary within its limit'}` +
+          `${opts.json ? `; report written to ${opts.json}` : ''}\n`,
+      );
+      if (failed) process.exitCode = 1;
     });
 }

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { ConfigError } from '../../core/errors.js';
-import { JsonlWriter } from '../../core/jsonl.js';
+import { JsonlOutput } from '../../core/output.js';
 import type { EpisodeRecord } from '../../core/record.js';
 import type { Json } from '../../core/types.js';
 import { assertReadable, emptyInputStats, type InputStats, readRecords } from '../records-io.js';
@@ -26,7 +26,12 @@ export interface ExportOptions {
   withMeta?: boolean;
   /** Called after each input record is handled. */
   onProgress?: (done: number) => void;
+  /** Replace an existing output (refused otherwise). */
+  force?: boolean;
 }
+
+/** Where an export writes its lines. */
+type LineSink = Pick<JsonlOutput, 'write' | 'written'>;
 
 export interface ExportSummary {
   format: ExportFormat;
@@ -49,28 +54,35 @@ export async function exportRecords(format: string, inPath: string, outPath: str
   if (!(gamma >= 0 && gamma <= 1)) throw new ConfigError(`--gamma must be in [0, 1], got ${opts.gamma}`);
   const top = opts.topPercent ?? 100;
   if (!(top > 0 && top <= 100)) throw new ConfigError(`--top-percent must be in (0, 100], got ${opts.topPercent}`);
-  const writer = JsonlWriter.open(outPath);
+  // Written to a temporary file beside --out and renamed over it only when the export succeeded.
+  const writer = await JsonlOutput.open(outPath, { inputs: [{ path: inPath, flag: '--in' }], force: opts.force });
   try {
+    let summary: ExportSummary;
     switch (format) {
       case 'lmrl':
-        return await simpleExport(format, inPath, writer, opts, (r) => [toLmrl(r)]);
+        summary = await simpleExport(format, inPath, writer, opts, (r) => [toLmrl(r)]);
+        break;
       case 'transitions':
-        return await simpleExport(format, inPath, writer, opts, (r) => toTransitions(r, gamma));
+        summary = await simpleExport(format, inPath, writer, opts, (r) => toTransitions(r, gamma));
+        break;
       case 'sft':
-        return await exportSft(inPath, writer, top, opts);
+        summary = await exportSft(inPath, writer, top, opts);
+        break;
       case 'dpo':
-        return await exportDpo(inPath, writer, opts);
+        summary = await exportDpo(inPath, writer, opts);
+        break;
     }
+    writer.commit();
+    return summary;
   } finally {
     writer.close();
   }
-  throw new ConfigError(`unknown export format '${format}'`);
 }
 
 async function simpleExport(
   format: ExportFormat,
   inPath: string,
-  writer: JsonlWriter,
+  writer: LineSink,
   opts: ExportOptions,
   convert: (r: EpisodeRecord) => Json[],
 ): Promise<ExportSummary> {
@@ -141,7 +153,7 @@ export function toSft(r: EpisodeRecord): Json {
  * Pass 1 reads the returns (one float each) to find the threshold; ties at the threshold are kept
  * in file order until the quota is met, so the output is deterministic.
  */
-async function exportSft(inPath: string, writer: JsonlWriter, topPercent: number, opts: ExportOptions): Promise<ExportSummary> {
+async function exportSft(inPath: string, writer: LineSink, topPercent: number, opts: ExportOptions): Promise<ExportSummary> {
   let keepAll = topPercent >= 100;
   let threshold = Number.NEGATIVE_INFINITY;
   let tiesQuota = Number.POSITIVE_INFINITY;
@@ -252,7 +264,7 @@ interface PairPlan {
  *   them with identical turns up to k and different actions at k, the higher-return one is chosen.
  *   Pass 1 keeps only digests; pass 2 reads the needed records again.
  */
-async function exportDpo(inPath: string, writer: JsonlWriter, opts: ExportOptions): Promise<ExportSummary> {
+async function exportDpo(inPath: string, writer: LineSink, opts: ExportOptions): Promise<ExportSummary> {
   const margin = opts.margin ?? 1e-9;
   const maxPerGroup = opts.maxPairsPerGroup ?? 8;
   const withMeta = opts.withMeta ?? false;

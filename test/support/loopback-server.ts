@@ -82,6 +82,11 @@ export interface LoopbackStats {
   /** Chat requests that asked for json_schema response_format / embedded the schema in text. */
   jsonSchemaRequests: number;
   textSchemaRequests: number;
+  /**
+   * Tokens of the completions the server delivered whole (status 200 with a usage block: valid,
+   * empty or schema-violating replies alike), i.e. what a paid endpoint would bill.
+   */
+  servedTokens: { prompt: number; completion: number; replies: number };
 }
 
 export interface LoopbackServer {
@@ -107,6 +112,7 @@ function freshStats(): LoopbackStats {
     faults: {},
     jsonSchemaRequests: 0,
     textSchemaRequests: 0,
+    servedTokens: { prompt: 0, completion: 0, replies: 0 },
   };
 }
 
@@ -261,8 +267,14 @@ export async function startLoopbackServer(opts: LoopbackOptions = {}): Promise<L
     const completionTokens = opts.completionTokens ?? Math.ceil(content.length / 4);
     const id = `chatcmpl-${contentHash.toString(16)}`;
     const model = String(body.model ?? 'loopback-model');
+    const bill = () => {
+      stats.servedTokens.prompt += promptTokens;
+      stats.servedTokens.completion += completionTokens;
+      stats.servedTokens.replies += 1;
+    };
     if (body.stream === true) {
       stats.streamed += 1;
+      if (fault !== 'truncated') bill();
       sendStream(res, { id, model, content, promptTokens, completionTokens, usage: body.stream_options?.include_usage === true }, fault === 'truncated');
       return;
     }
@@ -281,6 +293,7 @@ export async function startLoopbackServer(opts: LoopbackOptions = {}): Promise<L
       res.write(buf.subarray(0, Math.floor(buf.length / 2)), () => res.destroy());
       return;
     }
+    bill();
     sendJson(res, 200, completion);
   };
 
