@@ -84,7 +84,7 @@ function plainLines(opts: ProgressOptions, stream: NodeJS.WriteStream, unit: str
   let done = start;
   let total = opts.total;
   let lastPrinted = -1;
-  const line = () => {
+  const print = () => {
     const secs = (performance.now() - t0) / 1000;
     const rate = (done - start) / Math.max(secs, 1e-3);
     const pct = total > 0 ? ` (${Math.floor((100 * done) / total)}%)` : '';
@@ -93,19 +93,31 @@ function plainLines(opts: ProgressOptions, stream: NodeJS.WriteStream, unit: str
     stream.write(`${opts.label}: ${done}/${total} ${unit}${pct}${speed}${eta} · ${formatSeconds(secs)} elapsed\n`);
     lastPrinted = done;
   };
+  const every = progressIntervalMs();
+  let lastAt = performance.now();
+  const line = () => {
+    lastAt = performance.now();
+    print();
+  };
+  // Checked on each tick (scripted runs keep the event loop busy, so a timer alone would not fire)
+  // and by a timer (an LLM episode can take minutes between ticks: the line shows the run is alive).
+  const maybe = () => {
+    if (performance.now() - lastAt >= every) line();
+  };
   const timer = setInterval(() => {
-    // Also when nothing moved: a long LLM episode shows the run is alive.
-    if (done < total || lastPrinted !== done) line();
-  }, progressIntervalMs());
+    if (done < total || lastPrinted !== done) maybe();
+  }, every);
   timer.unref();
   let stopped = false;
   return {
     tick: (n = 1) => {
       done += n;
+      maybe();
     },
     update: (d, t) => {
       done = d;
       if (t !== undefined) total = t;
+      maybe();
     },
     stop: () => {
       if (stopped) return;

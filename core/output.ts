@@ -22,7 +22,6 @@
  */
 import {
   closeSync,
-  createReadStream,
   existsSync,
   fstatSync,
   fsyncSync,
@@ -40,6 +39,7 @@ import {
 import { basename, dirname, join, resolve } from 'node:path';
 import { ConfigError } from './errors.js';
 import { terminalSafe } from './input.js';
+import { scanLines } from './jsonl.js';
 import type { Json } from './types.js';
 
 /** A write that failed after the run started (disk full, I/O error). Exit code 1. */
@@ -458,46 +458,6 @@ export interface ResumeReport {
   dropped: { lineNo: number; reason: string }[];
   /** Lines dropped by a `cut` (counted, not listed). */
   cutLines: number;
-}
-
-interface LineSpan {
-  lineNo: number;
-  start: number;
-  /** End of the line's text, newline excluded. */
-  end: number;
-  terminated: boolean;
-  text: string | undefined;
-}
-
-/** Streams a file's lines with their byte offsets; `text` is undefined when a line is not UTF-8. */
-export async function* scanLines(path: string): AsyncGenerator<LineSpan> {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  let pending: Buffer = Buffer.alloc(0);
-  let offset = 0; // file offset of pending[0]
-  let lineNo = 0;
-  const decode = (b: Buffer): string | undefined => {
-    try {
-      return decoder.decode(b);
-    } catch {
-      return undefined;
-    }
-  };
-  for await (const chunk of createReadStream(path)) {
-    pending = pending.length ? Buffer.concat([pending, chunk as Buffer]) : (chunk as Buffer);
-    let from = 0;
-    for (let nl = pending.indexOf(10, from); nl !== -1; nl = pending.indexOf(10, from)) {
-      lineNo += 1;
-      const raw = pending.subarray(from, nl);
-      yield { lineNo, start: offset + from, end: offset + nl, terminated: true, text: decode(raw) };
-      from = nl + 1;
-    }
-    offset += from;
-    pending = pending.subarray(from);
-  }
-  if (pending.length > 0) {
-    lineNo += 1;
-    yield { lineNo, start: offset, end: offset + pending.length, terminated: false, text: decode(pending) };
-  }
 }
 
 /**

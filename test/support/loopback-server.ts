@@ -11,7 +11,8 @@
  * `rate` decided by a seeded hash of the request's index, so a run's fault count is reproducible:
  * `rate_limit` (429 + retry-after), `server_error` (500), `hang` (no answer until the client gives
  * up), `truncated` (body cut mid-way), `non_json` (200 with an HTML body), `schema_violation`
- * (JSON that breaks the requested schema), `empty` (empty content). `rejectJsonSchema` makes the
+ * (JSON that breaks the requested schema), `empty` (empty content), and, only when named,
+ * `no_choices` (a 200 without choices that still reports usage). `rejectJsonSchema` makes the
  * server answer 400 to every json_schema response_format, as servers without structured outputs do.
  *
  * `stats` counts requests, faults and the peak number of requests in flight.
@@ -25,7 +26,16 @@ import { canonicalJson } from '../../simulators/llm-cache.js';
 import { SCHEMA_PROMPT_MARKER } from '../../simulators/llm-client.js';
 import { sampleFromSchema, violateSchema } from './schema-sample.js';
 
-export type FaultKind = 'rate_limit' | 'server_error' | 'hang' | 'truncated' | 'non_json' | 'schema_violation' | 'empty';
+export type FaultKind =
+  | 'rate_limit'
+  | 'server_error'
+  | 'hang'
+  | 'truncated'
+  | 'non_json'
+  | 'schema_violation'
+  | 'empty'
+  /** 200 with `choices: []` and a usage block (a dropped generation that is billed): not in ALL_FAULT_KINDS. */
+  | 'no_choices';
 
 export const ALL_FAULT_KINDS: readonly FaultKind[] = [
   'rate_limit',
@@ -283,7 +293,7 @@ export async function startLoopbackServer(opts: LoopbackOptions = {}): Promise<L
       object: 'chat.completion',
       created: 0,
       model,
-      choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop', logprobs: null }],
+      choices: fault === 'no_choices' ? [] : [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop', logprobs: null }],
       usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
     };
     const text = JSON.stringify(completion);
