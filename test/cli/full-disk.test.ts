@@ -54,7 +54,7 @@ describe.skipIf(!mounted)('on a full disk', () => {
   let records: string;
   beforeAll(async () => {
     records = join(base, 'records.jsonl');
-    const r = await runCliAsync(['rollout', '--env', 'GuessNumber-v0', '--agent', 'random', '--episodes', '60', '--out', records, '--no-progress']);
+    const r = await runCliAsync(['rollout', '--env', 'GuessNumber-v0', '--agent', 'random', '--episodes', '60', '--out', records]);
     expect(r.code, r.stderr).toBe(0);
   });
 
@@ -62,7 +62,7 @@ describe.skipIf(!mounted)('on a full disk', () => {
     clear();
     const results = join(disk, 'r.json');
     const episodes = join(disk, 'r.episodes.jsonl');
-    const evalArgs = ['eval', '--agent', 'random', '--env', 'GuessNumber-v0', '--workers', '0', '--no-normalize', '--no-progress', '--out', results];
+    const evalArgs = ['eval', '--agent', 'random', '--env', 'GuessNumber-v0', '--workers', '0', '--no-normalize', '--out', results];
     const old = await runCliAsync([...evalArgs, '--episodes', '3']);
     expect(old.code, old.stderr).toBe(0);
     const before = [readFileSync(results, 'utf8'), readFileSync(episodes, 'utf8')];
@@ -98,7 +98,7 @@ describe.skipIf(!mounted)('on a full disk', () => {
 
   it('rollout and generate keep a line-complete partial file that --resume finishes once there is space', async () => {
     clear();
-    const rollout = ['rollout', '--env', 'GuessNumber-v0', '--agent', 'expert', '--episodes', '150', '--out', join(disk, 'ro.jsonl'), '--no-progress'];
+    const rollout = ['rollout', '--env', 'GuessNumber-v0', '--agent', 'expert', '--episodes', '150', '--out', join(disk, 'ro.jsonl')];
     const generate = ['generate', '--env', 'GuessNumber-v0', '--agent', 'expert', '--episodes', '150', '--workers', '0', '--no-progress', '--out', join(disk, 'ge.jsonl')];
     const filler = leaveFree(200_000);
     const [a, b] = await Promise.all([runCliAsync(rollout), runCliAsync(generate)]);
@@ -139,7 +139,7 @@ describe.skipIf(!mounted)('on a full disk', () => {
       const r = await runCliAsync(
         [
           'rollout', '--env', 'GuessNumber-v0', '--agent', 'expert', '--episodes', '6', '--sim', 'llm', '--sim-base-url', server.url,
-          '--sim-model', 'loopback-model', '--no-preflight', '--no-progress', '--cache', join(disk, 'cache'), '--out', out,
+          '--sim-model', 'loopback-model', '--no-preflight', '--cache', join(disk, 'cache'), '--out', out,
         ],
         { env: { DIALOGYM_SIM_API_KEY: 'k' } },
       );

@@ -23,7 +23,7 @@ const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'dialogym-input-'));
   records = join(dir, 'records.jsonl');
-  const r = await runCliAsync(['rollout', '--env', 'GuessNumber-v0', '--agent', 'expert', '--episodes', '4', '--out', records, '--no-progress']);
+  const r = await runCliAsync(['rollout', '--env', 'GuessNumber-v0', '--agent', 'expert', '--episodes', '4', '--out', records]);
   expect(r.code, r.stderr).toBe(0);
   const text = readFileSync(records, 'utf8');
   files.gzip = join(dir, 'records.jsonl.gz');

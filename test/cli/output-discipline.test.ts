@@ -36,7 +36,7 @@ function noTemps(d: string) {
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'dialogym-output-'));
   records = join(dir, 'records.jsonl');
-  const r = await runCliAsync(['rollout', '--env', 'GuessNumber-v0', '--agent', 'random', '--episodes', '6', '--out', records, '--no-progress']);
+  const r = await runCliAsync(['rollout', '--env', 'GuessNumber-v0', '--agent', 'random', '--episodes', '6', '--out', records]);
   expect(r.code, r.stderr).toBe(0);
   recordsText = readFileSync(records, 'utf8');
 });
@@ -52,7 +52,7 @@ describe('an output that is also the input is refused, and the input stays whole
       runCliAsync(['export', '--format', 'lmrl', '--in', records, '--out', records, '--no-progress']),
       runCliAsync(['export', '--format', 'sft', '--in', records, '--out', link, '--force', '--no-progress']),
       runCliAsync(['hindsight', '--in', link, '--out', hard, '--force', '--no-progress']),
-      runCliAsync(['replay', '--in', records, '--out', `${dir}/../${dir.split('/').pop()}/records.jsonl`, '--resume', '--no-progress']),
+      runCliAsync(['replay', '--in', records, '--out', `${dir}/../${dir.split('/').pop()}/records.jsonl`, '--resume']),
     ]);
     for (const r of runs) refused(r, records, recordsText, /is the same file as --in/);
     noTemps(dir);
@@ -132,7 +132,7 @@ describe('a command that fails or is refused never touches an existing output', 
     expect(bad[1]?.stderr).toMatch(/no kwarg 'hihg'.*known kwargs: hi, invalidActionPenalty, lo, questionCost/);
     expect(bad[2]?.stderr).toMatch(/kwarg 'lo' must be a number/);
     expect(readdirSync(dir).filter((n) => n.startsWith('retry'))).toEqual([]);
-    const ok = await runCliAsync(['rollout', '--env', 'GuessNumber-v0', '--episodes', '2', '--out', out, '--no-progress']);
+    const ok = await runCliAsync(['rollout', '--env', 'GuessNumber-v0', '--episodes', '2', '--out', out]);
     expect(ok.code, ok.stderr).toBe(0);
     expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(2);
   });
@@ -163,7 +163,7 @@ describe('while a resumable run goes on, its records are in <out>.partial', () =
     const r = await runCliAsync(['rollout', '--env', 'GuessNumber-v0', '--agent', 'random', '--episodes', '6', '--out', out]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/holds an interrupted run; pass --resume/);
-    const resumed = await runCliAsync(['rollout', '--env', 'GuessNumber-v0', '--agent', 'random', '--episodes', '6', '--out', out, '--resume', '--no-progress']);
+    const resumed = await runCliAsync(['rollout', '--env', 'GuessNumber-v0', '--agent', 'random', '--episodes', '6', '--out', out, '--resume']);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(existsSync(`${out}.partial`)).toBe(false);
     const keys = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l).key);

@@ -20,7 +20,7 @@ beforeAll(() => {
 
 const lines = (f: string) => readFileSync(f, 'utf8').trim().split('\n');
 const rollout = (out: string, ...extra: string[]) =>
-  runCliAsync(['rollout', '--env', 'GuessNumber-v0', '--agent', 'random', '--episodes', '6', '--out', out, '--no-progress', ...extra]);
+  runCliAsync(['rollout', '--env', 'GuessNumber-v0', '--agent', 'random', '--episodes', '6', '--out', out, ...extra]);
 
 describe('rollout --resume', () => {
   it('refuses a file run with other kwargs, step limit, agent or env version, naming the first difference', async () => {
@@ -46,7 +46,7 @@ describe('rollout --resume', () => {
     }
     expect(readFileSync(out, 'utf8')).toBe(before);
     // The same settings continue it.
-    const more = await runCliAsync(['rollout', '--env', 'GuessNumber-v0', '--agent', 'random', '--episodes', '9', '--out', out, '--no-progress', '--kwargs', '{"hi":60}', '--max-steps', '12', '--resume']);
+    const more = await runCliAsync(['rollout', '--env', 'GuessNumber-v0', '--agent', 'random', '--episodes', '9', '--out', out, '--kwargs', '{"hi":60}', '--max-steps', '12', '--resume']);
     expect(more.code, more.stderr).toBe(0);
     expect(lines(out)).toHaveLength(9);
   });

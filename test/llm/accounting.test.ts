@@ -43,7 +43,7 @@ function tokensOf(recs: EpisodeRecord[]): { prompt: number; completion: number; 
   return { prompt, completion, cost };
 }
 
-const simArgs = (url: string) => ['--sim', 'llm', '--sim-base-url', url, '--sim-model', 'loopback-model', '--no-preflight', '--no-progress'];
+const simArgs = (url: string) => ['--sim', 'llm', '--sim-base-url', url, '--sim-model', 'loopback-model', '--no-preflight'];
 
 describe('LLM accounting through the CLI', () => {
   let server: LoopbackServer;
