@@ -83,7 +83,6 @@ function plainLines(opts: ProgressOptions, stream: NodeJS.WriteStream, unit: str
   const start = opts.start ?? 0;
   let done = start;
   let total = opts.total;
-  let lastPrinted = -1;
   const print = () => {
     const secs = (performance.now() - t0) / 1000;
     const rate = (done - start) / Math.max(secs, 1e-3);
@@ -91,7 +90,6 @@ function plainLines(opts: ProgressOptions, stream: NodeJS.WriteStream, unit: str
     const eta = rate > 0 && total > done ? ` · eta ${formatSeconds((total - done) / rate)}` : '';
     const speed = done > start ? ` · ${rate >= 10 ? Math.round(rate) : rate.toFixed(2)}/s` : '';
     stream.write(`${opts.label}: ${done}/${total} ${unit}${pct}${speed}${eta} · ${formatSeconds(secs)} elapsed\n`);
-    lastPrinted = done;
   };
   const every = progressIntervalMs();
   let lastAt = performance.now();
@@ -105,7 +103,7 @@ function plainLines(opts: ProgressOptions, stream: NodeJS.WriteStream, unit: str
     if (performance.now() - lastAt >= every) line();
   };
   const timer = setInterval(() => {
-    if (done < total || lastPrinted !== done) maybe();
+    if (done < total) maybe();
   }, every);
   timer.unref();
   let stopped = false;

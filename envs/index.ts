@@ -1,7 +1,9 @@
 /** Importing this module registers every built-in environment. */
 import './guess-number/index.js';
 import './clarify-search/index.js';
+import './clarify-search/v1.js';
 import './persuasion/index.js';
 import './social-deduction/index.js';
 import './embodied/index.js';
 import './clarify-task/index.js';
+import './clarify-task/v1.js';

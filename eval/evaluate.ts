@@ -11,6 +11,7 @@ import { computeEnvMetrics } from './metrics.js';
 import {
   computeReference,
   hasReferenceAgents,
+  headroomOf,
   loadReferences,
   normalize,
   REFERENCE_EPISODES,
@@ -72,6 +73,7 @@ export async function resolveReference(
   const runs = {
     random: opts.referenceRuns?.get(referenceRunKey('random', run.envId, split)),
     expert: opts.referenceRuns?.get(referenceRunKey('expert', run.envId, split)),
+    oracle: opts.referenceRuns?.get(referenceRunKey('oracle', run.envId, split)),
   };
   const reused = runs.random?.seeds.length === REFERENCE_EPISODES && runs.expert?.seeds.length === REFERENCE_EPISODES;
   opts.log?.(
@@ -79,7 +81,14 @@ export async function resolveReference(
   );
   const r = await computeReference(run.envId, split, { concurrency: opts.concurrency, runs, pool: opts.pool });
   return {
-    reference: { random: r.random, expert: r.expert, source: 'computed', episodes: REFERENCE_EPISODES, provenance: null },
+    reference: {
+      random: r.random,
+      expert: r.expert,
+      ...(r.oracle ? { oracle: r.oracle } : {}),
+      source: 'computed',
+      episodes: REFERENCE_EPISODES,
+      provenance: null,
+    },
     note: stored.stale,
   };
 }
@@ -115,7 +124,7 @@ export async function runAll(opts: EvaluateOptions): Promise<EnvRun[]> {
       shouldStop: opts.shouldStop,
       pool: opts.pool,
     });
-    if ((opts.agent === 'random' || opts.agent === 'expert') && opts.trials === 1 && opts.simulator.kind === 'scripted') {
+    if (['random', 'expert', 'oracle'].includes(opts.agent) && opts.trials === 1 && opts.simulator.kind === 'scripted') {
       opts.referenceRuns?.set(referenceRunKey(opts.agent, envId, opts.split), run);
     }
     runs.push(run);
@@ -132,6 +141,7 @@ export async function summarize(
   const records: EpisodeRecord[] = [];
   let agentId = opts.agent;
   let agentConfig: unknown = null;
+  let privileged = false;
   for (const run of runs) {
     const metrics = computeEnvMetrics(run.records, run.envId, opts.split);
     const { reference, note } =
@@ -139,6 +149,7 @@ export async function summarize(
         ? { reference: null, note: 'normalized score not computed (--no-normalize)' }
         : await resolveReference(run, opts.split, opts);
     const normalized = reference ? normalize(metrics.meanReturn, metrics.returnCI, reference) : null;
+    const headroom = headroomOf(reference);
     envResults.push({
       envId: run.envId,
       envVersion: run.envVersion,
@@ -149,12 +160,14 @@ export async function summarize(
       reference,
       referenceNote: reference && !normalized ? 'random and expert references are equal' : note,
       normalized,
+      headroom,
       elapsedMs: run.elapsedMs,
     });
     const first = run.records[0];
     if (first) {
       agentId = first.agent.id;
       agentConfig = first.agent.config;
+      if (first.agent.privileged) privileged = true;
     }
     records.push(...run.records);
   }
@@ -165,7 +178,7 @@ export async function summarize(
       dialogymVersion: DIALOGYM_VERSION,
       createdAt: (opts.now ?? new Date()).toISOString(),
       command: opts.command,
-      agent: { name: opts.agent, id: agentId, config: agentConfig ?? null },
+      agent: { name: opts.agent, id: agentId, config: agentConfig ?? null, ...(privileged ? { privileged: true as const } : {}) },
       simulator: opts.simulator,
       split: { name: opts.split, version: SPLIT_VERSION, episodes: opts.episodes, trials: opts.trials },
       envs: envResults,

@@ -3,6 +3,10 @@
  * simulator kind), one cell per env with the normalized score and its CI, plus a few sample
  * episodes per cell for the transcript viewer. Writes `leaderboard.json`, `leaderboard.md` and the
  * static site (`index.html`, see site.ts).
+ *
+ * Each env also gets its reference row: random (0), expert (100) and the oracle, with a one-line
+ * reading of the headroom. Results of a privileged agent (an oracle, which reads hidden state) are
+ * shown, marked, below the ranked entries: they are references, never submissions.
  */
 import { statSync } from 'node:fs';
 import { ConfigError } from '../core/errors.js';
@@ -12,7 +16,7 @@ import type { EpisodeRecord } from '../core/record.js';
 import type { Json } from '../core/types.js';
 import { DIALOGYM_VERSION } from '../core/version.js';
 import { episodeSuccess, type EnvMetrics } from './metrics.js';
-import type { NormalizedScore, UsedReference } from './references.js';
+import { type Headroom, headroomOf, headroomReading, type NormalizedScore, type UsedReference } from './references.js';
 import type { LoadedResults } from './results.js';
 import { renderSite } from './site.js';
 import { mean, round } from './stats.js';
@@ -68,9 +72,23 @@ export interface LeaderboardEntry {
   createdAt: string;
   /** Mean normalized score over the envs that have one; null when none has. */
   overall: number | null;
+  /** An agent that read hidden state: shown as a reference, not ranked. */
+  privileged: boolean;
+  /** 1-based rank among the non-privileged entries; null for privileged ones. */
+  rank: number | null;
   /** Envs that the overall averages over. */
   overallEnvs: number;
   cells: Record<string, LeaderboardCell>;
+}
+
+/** The reference points of one env: raw mean returns of random, expert and oracle, and the reading. */
+export interface EnvReference {
+  random: number;
+  expert: number;
+  oracle: number | null;
+  headroom: Headroom | null;
+  reading: string;
+  source: 'stored' | 'computed';
 }
 
 export interface LeaderboardData {
@@ -78,6 +96,8 @@ export interface LeaderboardData {
   generatedAt: string;
   envs: string[];
   entries: LeaderboardEntry[];
+  /** env id → its reference points (from the first results file that has them). */
+  references: Record<string, EnvReference>;
   /** entry id → env id → sample episodes. */
   samples: Record<string, Record<string, SampleEpisode[]>>;
   notes: string[];
@@ -149,6 +169,7 @@ export function buildLeaderboard(
   const samples: LeaderboardData['samples'] = {};
   const notes: string[] = [];
   const used = new Map<string, number>();
+  const references: Record<string, EnvReference> = {};
   for (const input of inputs) {
     const r = input.results;
     const base = `${r.agent.name} · ${r.split.name} · ${r.simulator.kind}`;
@@ -159,6 +180,17 @@ export function buildLeaderboard(
     samples[id] = {};
     for (const env of r.envs) {
       envs.add(env.envId);
+      if (env.reference && !references[env.envId]) {
+        const h = headroomOf(env.reference);
+        references[env.envId] = {
+          random: env.reference.random.meanReturn,
+          expert: env.reference.expert.meanReturn,
+          oracle: env.reference.oracle?.meanReturn ?? null,
+          headroom: h,
+          reading: headroomReading(h),
+          source: env.reference.source,
+        };
+      }
       cells[env.envId] = cellOf(env.metrics, env);
       const recs = input.records.filter((x) => x.env.id === env.envId);
       (samples[id] as Record<string, SampleEpisode[]>)[env.envId] = pickSamples(recs, opts.samplesPerCell ?? 3).map(sampleOf);
@@ -179,10 +211,19 @@ export function buildLeaderboard(
       createdAt: r.createdAt,
       overall: scores.length ? round(mean(scores), 3) : null,
       overallEnvs: scores.length,
+      privileged: r.agent.privileged === true,
+      rank: null,
       cells,
     });
   }
-  entries.sort((a, b) => (b.overall ?? Number.NEGATIVE_INFINITY) - (a.overall ?? Number.NEGATIVE_INFINITY) || a.id.localeCompare(b.id));
+  entries.sort(
+    (a, b) =>
+      Number(a.privileged) - Number(b.privileged) ||
+      (b.overall ?? Number.NEGATIVE_INFINITY) - (a.overall ?? Number.NEGATIVE_INFINITY) ||
+      a.id.localeCompare(b.id),
+  );
+  let rank = 0;
+  for (const e of entries) if (!e.privileged) e.rank = ++rank;
   const splitVersions = new Set(entries.map((e) => e.splitVersion));
   if (splitVersions.size > 1) notes.push(`entries use different split versions (${[...splitVersions].join(', ')}): their scores are not comparable`);
   return {
@@ -190,6 +231,7 @@ export function buildLeaderboard(
     generatedAt: (opts.now ?? new Date()).toISOString(),
     envs: [...envs].sort(),
     entries,
+    references,
     samples,
     notes,
   };
@@ -222,8 +264,20 @@ export function renderMarkdown(data: LeaderboardData): string {
   lines.push(`| ${head.map(mdText).join(' | ')} |`);
   lines.push(`| ${head.map((_, i) => (i >= 3 ? '---:' : '---')).join(' | ')} |`);
   for (const e of data.entries) {
-    const row = [e.agent, e.split, e.simulator, fmt(e.overall), ...data.envs.map((env) => cellText(e.cells[env]))];
+    const row = [agentLabel(e), e.split, e.simulator, fmt(e.overall), ...data.envs.map((env) => cellText(e.cells[env]))];
     lines.push(`| ${row.map(mdText).join(' | ')} |`);
+  }
+  const refEnvs = data.envs.filter((env) => data.references[env]);
+  if (refEnvs.length) {
+    lines.push('', '## References', '');
+    lines.push('Mean return of the reference agents on the split (random = 0, expert = 100; the oracle reads the hidden scenario).', '');
+    lines.push('| Env | random | expert | oracle | oracle score | reading |', '| --- | ---: | ---: | ---: | ---: | --- |');
+    for (const env of refEnvs) {
+      const r = data.references[env] as EnvReference;
+      lines.push(
+        `| ${[env, fmt(r.random, 3), fmt(r.expert, 3), fmt(r.oracle, 3), fmt(r.headroom?.oracleScore), r.reading].map(mdText).join(' | ')} |`,
+      );
+    }
   }
   lines.push('', '## Details', '');
   const dh = ['Agent', 'Split', 'Env', 'Mean return [95 % CI]', 'Success', 'pass^k', 'Turns', 'Invalid', 'Tokens', 'Episodes'];
@@ -261,13 +315,52 @@ export function renderMarkdown(data: LeaderboardData): string {
   return lines.join('\n');
 }
 
+/** The agent's name as shown: privileged agents are marked as references. */
+export function agentLabel(e: LeaderboardEntry): string {
+  return e.privileged ? `${e.agent} (privileged, reference)` : e.agent;
+}
+
 /** Plain-text table for the terminal. */
 export function renderTextTable(data: LeaderboardData): string {
   const head = ['Agent', 'Split', 'Overall', ...data.envs];
-  const rows = data.entries.map((e) => [e.agent, e.split, fmt(e.overall), ...data.envs.map((env) => cellText(e.cells[env]))]);
+  const rows = data.entries.map((e) => [agentLabel(e), e.split, fmt(e.overall), ...data.envs.map((env) => cellText(e.cells[env]))]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
   const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join('  ');
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+/**
+ * What `npm start` prints: per env, each reference agent's raw mean return with its CI, success rate
+ * and normalized score, then one line reading the headroom.
+ */
+export function renderStartSummary(data: LeaderboardData): string {
+  const out: string[] = [];
+  const head = ['agent', 'mean return [95% CI]', 'success', 'score [95% CI]'];
+  for (const env of data.envs) {
+    const order = (e: LeaderboardEntry) => (e.privileged ? 3 : e.agent === 'random' ? 0 : e.agent === 'expert' ? 1 : 2);
+    const rows = data.entries
+      .filter((e) => e.cells[env])
+      .sort((a, b) => order(a) - order(b))
+      .map((e) => {
+        const c = e.cells[env] as LeaderboardCell;
+        return [
+          agentLabel(e),
+          `${fmt(c.meanReturn, 3)} [${fmt(c.returnCI.lo, 3)}, ${fmt(c.returnCI.hi, 3)}]`,
+          `${fmt(100 * c.successRate, 0)} %`,
+          c.normalized ? `${fmt(c.normalized.score)} [${fmt(c.normalized.ci.lo)}, ${fmt(c.normalized.ci.hi)}]` : '—',
+        ];
+      });
+    const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
+    const line = (cells: string[]) => `  ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join('  ')}`;
+    const first = Object.values(data.entries)[0]?.cells[env];
+    out.push(`${env}${first ? ` (v${first.envVersion}, ${first.episodes} dev episodes)` : ''}`);
+    out.push(line(head));
+    for (const r of rows) out.push(line(r));
+    out.push(`  → ${data.references[env]?.reading ?? 'no reference'}`);
+    out.push('');
+  }
+  out.push('score: 0 = random, 100 = expert on the same seeds; the oracle reads the hidden scenario (a reference, not a submission).');
+  return out.join('\n');
 }
 
 /** The files `writeLeaderboard` writes into `outDir`. */

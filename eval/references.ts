@@ -5,7 +5,9 @@
  *
  *   normalized = 100 · (meanReturn − random) / (expert − random)
  *
- * so 0 is the random agent and 100 the expert on the same split. A stored value is used only when
+ * so 0 is the random agent and 100 the expert on the same split. Where the env registers an
+ * `oracle` (an agent that reads the hidden scenario), its mean return is stored beside them: the
+ * headroom above the expert, reported with every score (it is never itself a leaderboard entry). A stored value is used only when
  * the env version, its default kwargs, the split version and the episode count still match; otherwise
  * the reference is recomputed on the fly (deterministic, so the numbers are the same as a fresh
  * `dialogym eval --update-references` would store) and marked `computed` in the results.
@@ -37,7 +39,7 @@ export interface ReferenceEntry {
   splitVersion: string;
   simulator: 'scripted';
   episodes: number;
-  splits: Partial<Record<SplitName, { random: ReferencePoint; expert: ReferencePoint }>>;
+  splits: Partial<Record<SplitName, { random: ReferencePoint; expert: ReferencePoint; oracle?: ReferencePoint }>>;
   provenance: { command: string; dialogymVersion: string; generatedAt: string };
 }
 
@@ -51,6 +53,8 @@ export interface ReferenceFile {
 export interface UsedReference {
   random: ReferencePoint;
   expert: ReferencePoint;
+  /** The upper bound (an agent given the hidden scenario); absent when the env has no oracle. */
+  oracle?: ReferencePoint;
   /** `stored`: from eval/references.json; `computed`: recomputed during this run. */
   source: 'stored' | 'computed';
   episodes: number;
@@ -65,7 +69,7 @@ export function emptyReferences(): ReferenceFile {
   return {
     schemaVersion: 1,
     description:
-      'Mean return of the random and expert agents per env and split (scripted simulators), the 0 and 100 of the normalized score. Regenerate with `dialogym eval --update-references --env all`.',
+      'Mean return of the random and expert agents per env and split (scripted simulators), the 0 and 100 of the normalized score, and of the oracle (the headroom). Regenerate with `dialogym eval --update-references --env all`.',
     envs: {},
   };
 }
@@ -117,7 +121,15 @@ export function storedReference(
   if (e.episodes !== REFERENCE_EPISODES) return { stale: `stored with ${e.episodes} episodes` };
   const s = e.splits[split];
   if (!s) return { stale: `no stored value for split ${split}` };
-  return { random: s.random, expert: s.expert, source: 'stored', episodes: e.episodes, provenance: e.provenance };
+  if (hasOracle(envId) && !s.oracle) return { stale: 'no stored oracle value' };
+  return {
+    random: s.random,
+    expert: s.expert,
+    ...(s.oracle ? { oracle: s.oracle } : {}),
+    source: 'stored',
+    episodes: e.episodes,
+    provenance: e.provenance,
+  };
 }
 
 function point(run: EnvRun, split: SplitName): ReferencePoint {
@@ -130,13 +142,19 @@ export function hasReferenceAgents(envId: string): boolean {
   return Boolean(getRegistration(envId).agents?.expert);
 }
 
-/** Runs random and expert on the split's first REFERENCE_EPISODES seeds with the scripted simulator. */
+export function hasOracle(envId: string): boolean {
+  return Boolean(getRegistration(envId).agents?.oracle);
+}
+
+export type ReferenceAgent = 'random' | 'expert' | 'oracle';
+
+/** Runs random, expert (and oracle) on the split's first REFERENCE_EPISODES seeds with the scripted simulator. */
 export async function computeReference(
   envId: string,
   split: SplitName,
-  opts: { concurrency?: number; runs?: { random?: EnvRun; expert?: EnvRun }; pool?: EvalPool } = {},
-): Promise<{ random: ReferencePoint; expert: ReferencePoint; envVersion: string; kwargs: Record<string, Json> }> {
-  const run = async (agent: 'random' | 'expert'): Promise<EnvRun> => {
+  opts: { concurrency?: number; runs?: Partial<Record<ReferenceAgent, EnvRun>>; pool?: EvalPool } = {},
+): Promise<{ random: ReferencePoint; expert: ReferencePoint; oracle?: ReferencePoint; envVersion: string; kwargs: Record<string, Json> }> {
+  const run = async (agent: ReferenceAgent): Promise<EnvRun> => {
     const given = opts.runs?.[agent];
     if (given && given.records.length === REFERENCE_EPISODES && given.seeds.length === REFERENCE_EPISODES) return given;
     return runEnvEval({
@@ -152,7 +170,14 @@ export async function computeReference(
   };
   const random = await run('random');
   const expert = await run('expert');
-  return { random: point(random, split), expert: point(expert, split), envVersion: expert.envVersion, kwargs: expert.kwargs };
+  const oracle = hasOracle(envId) ? await run('oracle') : undefined;
+  return {
+    random: point(random, split),
+    expert: point(expert, split),
+    ...(oracle ? { oracle: point(oracle, split) } : {}),
+    envVersion: expert.envVersion,
+    kwargs: expert.kwargs,
+  };
 }
 
 /** Recomputes and stores the references of `envIds` on every split. */
@@ -167,11 +192,12 @@ export async function updateReferences(
     let kwargs: Record<string, Json> = {};
     for (const split of ['dev', 'test'] as const) {
       const r = await computeReference(envId, split, { concurrency: opts.concurrency, pool: opts.pool });
-      splits[split] = { random: r.random, expert: r.expert };
+      splits[split] = { random: r.random, expert: r.expert, ...(r.oracle ? { oracle: r.oracle } : {}) };
       envVersion = r.envVersion;
       kwargs = r.kwargs;
       opts.log?.(
-        `${envId} ${split}: random ${r.random.meanReturn.toFixed(3)}, expert ${r.expert.meanReturn.toFixed(3)}`,
+        `${envId} ${split}: random ${r.random.meanReturn.toFixed(3)}, expert ${r.expert.meanReturn.toFixed(3)}` +
+          (r.oracle ? `, oracle ${r.oracle.meanReturn.toFixed(3)}` : ''),
       );
     }
     file.envs[envId] = {
@@ -195,6 +221,33 @@ export async function updateReferences(
 export interface NormalizedScore {
   score: number;
   ci: Interval;
+}
+
+export interface Headroom {
+  /** The oracle on the normalized scale. */
+  oracleScore: number;
+  /** (expert − random) / (oracle − random): the share of the achievable that the expert reaches. */
+  expertShareOfOracle: number | null;
+}
+
+/** Where the oracle sits above the expert, from a reference with an oracle point; null without one. */
+export function headroomOf(ref: UsedReference | null): Headroom | null {
+  if (!ref?.oracle) return null;
+  const span = ref.expert.meanReturn - ref.random.meanReturn;
+  if (!(Math.abs(span) > 1e-9)) return null;
+  const o = ref.oracle.meanReturn - ref.random.meanReturn;
+  return {
+    oracleScore: round((100 * o) / span, 3),
+    expertShareOfOracle: o > 1e-9 ? round(span / o, 4) : null,
+  };
+}
+
+/** One line a reader understands: how far the expert is from the oracle. */
+export function headroomReading(h: Headroom | null): string {
+  if (!h) return 'no oracle: headroom unknown';
+  if (h.expertShareOfOracle === null) return 'oracle does not beat random';
+  const pct = Math.round(100 * h.expertShareOfOracle);
+  return pct >= 95 ? `saturated: expert reaches ${pct} % of oracle` : `expert reaches ${pct} % of oracle`;
 }
 
 /** Linear map of a mean return (and its CI) onto the random = 0, expert = 100 scale; null when degenerate. */

@@ -18,7 +18,7 @@ import { type EpisodeRecord, validateRecord } from '../core/record.js';
 import { type JsonSchema, validate } from '../core/schema.js';
 import type { Json, SimulatorConfig } from '../core/types.js';
 import type { EnvMetrics } from './metrics.js';
-import type { NormalizedScore, UsedReference } from './references.js';
+import type { Headroom, NormalizedScore, UsedReference } from './references.js';
 import type { SplitName } from './splits.js';
 
 export interface EnvResult {
@@ -33,6 +33,8 @@ export interface EnvResult {
   /** Why there is no reference (no expert agent, degenerate span ...). */
   referenceNote: string | null;
   normalized: NormalizedScore | null;
+  /** Where the oracle sits (from the reference); null without an oracle. Absent in files written before oracles. */
+  headroom?: Headroom | null;
   /** Elapsed wall time of this env's run in ms (not reproducible). */
   elapsedMs: number;
 }
@@ -43,7 +45,8 @@ export interface Results {
   dialogymVersion: string;
   createdAt: string;
   command: string;
-  agent: { name: string; id: string; config: Json };
+  /** `privileged`: the agent read hidden state (an oracle): a reference, never a leaderboard submission. */
+  agent: { name: string; id: string; config: Json; privileged?: true };
   simulator: SimulatorConfig;
   split: { name: SplitName; version: string; episodes: number; trials: number };
   envs: EnvResult[];
@@ -132,7 +135,7 @@ export const resultsSchema: JsonSchema = {
       type: 'object',
       required: ['name', 'id', 'config'],
       additionalProperties: false,
-      properties: { name: { type: 'string', minLength: 1 }, id: { type: 'string' }, config: {} },
+      properties: { name: { type: 'string', minLength: 1 }, id: { type: 'string' }, config: {}, privileged: { const: true } },
     },
     simulator: { type: 'object', required: ['kind'], properties: { kind: { type: 'string' } } },
     split: {
@@ -169,6 +172,7 @@ export const resultsSchema: JsonSchema = {
                 properties: {
                   random: refPoint,
                   expert: refPoint,
+                  oracle: refPoint,
                   source: { enum: ['stored', 'computed'] },
                   episodes: { type: 'integer' },
                   provenance: {},
@@ -185,6 +189,17 @@ export const resultsSchema: JsonSchema = {
                 required: ['score', 'ci'],
                 additionalProperties: false,
                 properties: { score: { type: 'number' }, ci: interval },
+              },
+            ],
+          },
+          headroom: {
+            anyOf: [
+              { type: 'null' },
+              {
+                type: 'object',
+                required: ['oracleScore', 'expertShareOfOracle'],
+                additionalProperties: false,
+                properties: { oracleScore: { type: 'number' }, expertShareOfOracle: { type: ['number', 'null'] } },
               },
             ],
           },

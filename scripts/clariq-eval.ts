@@ -1,4 +1,7 @@
 /**
+ * (Legacy: the v0 envs. The v1 figures come from `dialogym audit ClarifySearch-v1|ClarifyTask-v1` and
+ * `dialogym calibrate clariq`; see docs/envs/clarify-*.md.)
+ *
  * Returns of the clarification envs' agents (expert, random, no-question) with the scripted user,
  * printed as a table; the figures in the README come from this command.
  *

@@ -1,4 +1,7 @@
 /**
+ * (Legacy: the v0 ClariQ user of ClarifySearch-v0. The v1 user is measured by
+ * `dialogym calibrate clariq`, see docs/envs/clarify-search.md.)
+ *
  * Prints the fidelity of the scripted ClariQ user (polarity agreement and token F1 with the crowd
  * answers) on ClariQ dev and the multi-turn dialogues (both unseen topics, train-only grounding)
  * and on train leave-one-out (the grounded path).

@@ -45,7 +45,7 @@ interface Bank {
 let bank: Bank | undefined;
 
 /** The question bank with its BM25 statistics, built once and only read afterwards. */
-function questionBank(): Bank {
+export function questionBank(): Bank {
   if (!bank) {
     const raw = Object.entries(loadClariq().questions).map(([id, text]) => ({ id, text, terms: contentTerms(text) }));
     const stats = new Bm25Stats(raw.map((q) => q.terms));
@@ -167,6 +167,9 @@ export class ClariqSearchRandom implements Agent {
   readonly id = 'random';
   private rng = Rng.fromSeed(0);
 
+  /** `maxChars`: the env's statement cap (v0 300, v1 200); the request is cut to it. */
+  constructor(private readonly maxChars = 300) {}
+
   reset(ctx: AgentEpisodeContext): void {
     this.rng = Rng.fromSeed(ctx.seed);
   }
@@ -174,7 +177,7 @@ export class ClariqSearchRandom implements Agent {
   act(obs: Observation): string {
     const request = obs.transcript.find((t) => t.role === 'user')?.text ?? 'information';
     const asked = questionAnswerPairs(obs.transcript).length;
-    if (asked >= maxQuestionsOf(obs.instructions) || this.rng.bool(0.5)) return `ANSWER ${request.slice(0, 300)}`;
+    if (asked >= maxQuestionsOf(obs.instructions) || this.rng.bool(0.5)) return `ANSWER ${request.slice(0, this.maxChars)}`;
     return `ASK ${this.rng.pick(questionBank().questions).text}`;
   }
 }

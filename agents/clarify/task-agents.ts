@@ -167,6 +167,9 @@ export class TaskRandom implements Agent {
   readonly id = 'random';
   private rng = Rng.fromSeed(0);
 
+  /** `submitProbability`: v0 0.25; v1 1/3, uniform over its three kinds of sample action (two asks, one submit). */
+  constructor(private readonly submitProbability = 0.25) {}
+
   reset(ctx: AgentEpisodeContext): void {
     this.rng = Rng.fromSeed(ctx.seed);
   }
@@ -175,7 +178,7 @@ export class TaskRandom implements Agent {
     const dom = domainFromInstructions(obs.instructions);
     if (!dom) return 'SUBMIT {}';
     const asked = obs.transcript.filter((t) => t.role === 'agent').length;
-    if (asked >= maxQuestions(obs.instructions) || this.rng.bool(0.25)) {
+    if (asked >= maxQuestions(obs.instructions) || this.rng.bool(this.submitProbability)) {
       const out: Record<string, SlotValueJson> = {};
       for (const s of dom.domain.slots) if (s.required) out[s.name] = this.rng.pick(s.values);
       return `SUBMIT ${JSON.stringify(out)}`;

@@ -9,6 +9,7 @@ import { MAX_EPISODES } from '../../core/limits.js';
 import { addLlmOptions, type LlmCliOptions } from '../llm-options.js';
 import { progress, type Progress } from '../progress.js';
 import { positiveInt } from '../run.js';
+import { clariqCalibration } from './calibrate-clariq.js';
 import { persuasionCalibration } from './calibrate-persuasion.js';
 
 export interface CalibrationOptions extends LlmCliOptions {
@@ -34,7 +35,7 @@ export interface Calibration {
   run(opts: CalibrationOptions): Promise<void>;
 }
 
-export const calibrations: Calibration[] = [persuasionCalibration];
+export const calibrations: Calibration[] = [persuasionCalibration, clariqCalibration];
 
 export function findCalibration(name: string): Calibration {
   const n = name.toLowerCase();

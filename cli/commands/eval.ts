@@ -3,7 +3,7 @@ import { ConfigError } from '../../core/errors.js';
 import { getRegistration } from '../../core/registry.js';
 import { evaluate, resolveEnvIds } from '../../eval/evaluate.js';
 import { defaultWorkers, EvalPool } from '../../eval/pool.js';
-import { REFERENCE_EPISODES, updateReferences } from '../../eval/references.js';
+import { headroomReading, REFERENCE_EPISODES, updateReferences } from '../../eval/references.js';
 import { checkResultsOutput, type Results, writeResults } from '../../eval/results.js';
 import { createAgent } from '../../agents/registry.js';
 import { MAX_EVAL_EPISODES, MAX_TRIALS } from '../../core/limits.js';
@@ -40,10 +40,14 @@ export function summaryLines(results: Omit<Results, 'records'>): string[] {
     const passK = Object.entries(m.passK)
       .map(([k, v]) => `pass^${k} ${v.toFixed(2)}`)
       .join(' ');
+    const ref = e.reference;
+    const refs = ref
+      ? `  [random ${fmt(ref.random.meanReturn, 3)} · expert ${fmt(ref.expert.meanReturn, 3)} · oracle ${fmt(ref.oracle?.meanReturn, 3)}; ${headroomReading(e.headroom ?? null)}]`
+      : '';
     return (
       `${e.envId.padEnd(22)} score ${norm.padEnd(22)} return ${fmt(m.meanReturn, 3)} [${fmt(m.returnCI.lo, 3)}, ${fmt(m.returnCI.hi, 3)}]` +
       `  success ${fmt(100 * m.successRate)} %  ${passK}  turns ${fmt(m.meanTurns)}  invalid ${fmt(100 * m.invalidActionRate)} %` +
-      `  tokens ${m.tokens.total}  ${(e.elapsedMs / 1000).toFixed(1)} s`
+      `  tokens ${m.tokens.total}  ${(e.elapsedMs / 1000).toFixed(1)} s${refs}`
     );
   });
 }
@@ -66,7 +70,7 @@ export function register(program: Command): void {
     .option('--no-normalize', 'leave out references and normalized scores (`start` adds them once both agents ran)')
     .option(
       '--update-references',
-      `recompute eval/references.json (random and expert, ${REFERENCE_EPISODES} episodes, both splits) for --env`,
+      `recompute eval/references.json (random, expert and oracle, ${REFERENCE_EPISODES} episodes, both splits) for --env`,
     )
   addLlmOptions(cmd).action(async (flags: EvalFlags) => {
       const envIds = resolveEnvIds(flags.env);

@@ -5,9 +5,9 @@ import { listEnvs } from '../../core/registry.js';
 import { type EvaluateOptions, runAll, summarize } from '../../eval/evaluate.js';
 import { MAX_EVAL_EPISODES } from '../../core/limits.js';
 import { checkOutput, writeFileAtomic } from '../../core/output.js';
-import { buildLeaderboard, leaderboardFiles, renderTextTable, writeLeaderboard } from '../../eval/leaderboard.js';
+import { buildLeaderboard, leaderboardFiles, renderStartSummary, writeLeaderboard } from '../../eval/leaderboard.js';
 import { defaultWorkers, EvalPool } from '../../eval/pool.js';
-import { hasReferenceAgents, REFERENCE_EPISODES } from '../../eval/references.js';
+import { hasOracle, hasReferenceAgents, REFERENCE_EPISODES } from '../../eval/references.js';
 import { type LoadedResults, loadResults, recordsPathFor, writeResults } from '../../eval/results.js';
 import type { EnvRun } from '../../eval/runner.js';
 import { concurrencyArg, positiveInt, workersArg } from '../run.js';
@@ -33,7 +33,8 @@ function readStartMarker(path: string): Set<string> {
   }
 }
 
-const AGENTS = ['random', 'expert'] as const;
+/** The reference agents: random (0), expert (100) and, where registered, the oracle (the headroom). */
+const AGENTS = ['random', 'expert', 'oracle'] as const;
 
 /** Every registered env not tagged `test`; the test env when none is registered yet, so start always works. */
 export function startEnvIds(): { envIds: string[]; fallback: boolean } {
@@ -43,16 +44,17 @@ export function startEnvIds(): { envIds: string[]; fallback: boolean } {
 }
 
 /**
- * `npm start`: the offline main job. Evaluates the random and expert agents on the dev split of
- * every environment with scripted simulators (both agents at once, spread over worker threads),
- * adds normalized scores (stored references, or these very runs when the stored ones are stale:
- * with the default episode count they are the reference runs), writes the results and the
- * leaderboard site, and prints the table.
+ * `npm start`: the offline main job. Evaluates the random, expert and oracle agents on the dev split
+ * of every environment with scripted simulators (all at once, spread over worker threads), adds
+ * normalized scores (stored references, or these very runs when the stored ones are stale: with the
+ * default episode count they are the reference runs), writes the results and the leaderboard site,
+ * and prints what a newcomer wants to know: raw returns with CIs and success rates beside the
+ * normalized scores, and one line per env saying how far the expert is from the oracle.
  */
 export function register(program: Command): void {
   program
     .command('start')
-    .description('Offline main job: evaluate random and expert on every environment and build the leaderboard site')
+    .description('Offline main job: evaluate random, expert and oracle on every environment and build the leaderboard site')
     .option('--out <dir>', 'output folder (results in <dir>/results, site in <dir>/leaderboard)', 'out')
     .option('--episodes <n>', 'dev-split tasks per environment and agent', positiveInt('--episodes', MAX_EVAL_EPISODES), REFERENCE_EPISODES)
     .option('--concurrency <n>', 'episodes in flight at once per thread', concurrencyArg('--concurrency'), 4)
@@ -77,15 +79,17 @@ export function register(program: Command): void {
         checkOutput(t, { force: flags.force || ours.has(relative(flags.out, t)) });
       }
       if (fallback) process.stdout.write(`no non-test environments registered; using ${envIds.join(', ')}\n`);
-      process.stderr.write(
-        `evaluating ${AGENTS.join(' and ')} on ${envIds.length} environment(s), ${flags.episodes} dev episodes each, ${flags.workers} worker thread(s)\n`,
-      );
       const referenceRuns = new Map<string, EnvRun>();
       const pool = new EvalPool(flags.workers);
-      // An env without an expert is still on the board, with the random agent only.
-      const envsFor = (agent: string) => (agent === 'expert' ? envIds.filter(hasReferenceAgents) : envIds);
+      // An env without an expert is still on the board, with the random agent only; one without an oracle, without it.
+      const envsFor = (agent: string) =>
+        agent === 'expert' ? envIds.filter(hasReferenceAgents) : agent === 'oracle' ? envIds.filter(hasOracle) : envIds;
       for (const id of envIds) if (!hasReferenceAgents(id)) process.stderr.write(`${id} registers no expert agent: random only\n`);
+      for (const id of envIds) if (!hasOracle(id)) process.stderr.write(`${id} registers no oracle: headroom unknown\n`);
       const agents = AGENTS.filter((a) => envsFor(a).length > 0);
+      process.stderr.write(
+        `evaluating ${agents.join(', ')} on ${envIds.length} environment(s), ${flags.episodes} dev episodes each, ${flags.workers} worker thread(s)\n`,
+      );
       const optsFor = (agent: string): EvaluateOptions => ({
         agent,
         envIds: envsFor(agent),
@@ -117,7 +121,7 @@ export function register(program: Command): void {
       const siteDir = join(flags.out, 'leaderboard');
       const data = buildLeaderboard(loaded, { baseDir: resolve(siteDir) });
       const site = writeLeaderboard(data, siteDir);
-      process.stdout.write(`\n${renderTextTable(data)}\n\n`);
+      process.stdout.write(`\n${renderStartSummary(data)}\n\n`);
       process.stdout.write(`results: ${files.join(', ')}\n`);
       process.stdout.write(`leaderboard: ${site.md}\n`);
       process.stdout.write(`open file://${resolve(site.html)}\n`);

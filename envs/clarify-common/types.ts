@@ -109,3 +109,78 @@ export const taskTurnSchema = {
     corrected: { type: 'array', items: { type: 'string' } },
   },
 } as const;
+
+// ------------------------------------------------------------------------------------------------
+// ClarifySearch-v1
+
+export type QuestionFormJson = 'yesno' | 'either-or' | 'open' | 'not-a-question' | 'request';
+
+/** A v1 ClariQ user turn: the v0 fields plus how the question was read and whether it repeats one. */
+export interface SearchTurnV1 extends SearchTurn {
+  /** How the user read the agent's message ('request' for the opening turn). */
+  form: QuestionFormJson;
+  /** Index (0-based, among the agent's questions) of the earlier question this one repeats, or null. */
+  repeatOf: number | null;
+  /** The user gives up on the conversation (asked the same thing once too often): the episode ends. */
+  ended: boolean;
+}
+
+export const searchTurnSchemaV1 = {
+  type: 'object',
+  required: ['utterance', 'polarity', 'source', 'revealedAspects', 'groundedOn', 'form', 'repeatOf', 'ended'],
+  additionalProperties: false,
+  properties: {
+    ...searchTurnSchema.properties,
+    form: { enum: ['yesno', 'either-or', 'open', 'not-a-question', 'request'] },
+    repeatOf: { type: ['integer', 'null'], minimum: 0 },
+    ended: { type: 'boolean' },
+  },
+} as const;
+
+// ------------------------------------------------------------------------------------------------
+// ClarifyTask-v1
+
+/**
+ * v1 personas. Each answers at most `TASK_CAPACITY[persona]` things per turn (what a person answers in
+ * one reply); `terse` replaces v0's `declining` (in v1 a preference the user holds must be submitted,
+ * so a user who refuses to tell it would make the task unsolvable).
+ */
+export const PERSONAS_V1 = ['precise', 'vague', 'oversharing', 'self_correcting', 'terse'] as const;
+export type PersonaV1 = (typeof PERSONAS_V1)[number];
+
+export const TASK_CAPACITY: Record<PersonaV1, number> = { precise: 2, vague: 1, oversharing: 2, self_correcting: 2, terse: 1 };
+
+/** One ClarifyTask-v1 episode. The goal holds every required slot and the optional preferences the user has. */
+export interface TaskScenarioV1 {
+  domain: string;
+  persona: PersonaV1;
+  goal: Record<string, SlotValueJson>;
+  stated: string[];
+  request?: string;
+}
+
+/** The env's reading of an agent question (v1). */
+export interface TaskQuestionV1 {
+  kind: 'question';
+  text: string;
+  /** Slots, in the order the question raises them, with how: asked openly, one value to confirm, or options offered. */
+  topics: ({ slot: string; how: 'ask' } | { slot: string; how: 'confirm'; value: SlotValueJson } | { slot: string; how: 'offer'; values: SlotValueJson[] })[];
+  /** "Anything else?" */
+  generic: boolean;
+  /** A list of slot names or values without the grammar of a question ("cuisine day time party size"). */
+  soup: boolean;
+}
+
+export type TaskUserInputV1 = { kind: 'open' } | TaskQuestionV1;
+
+export interface TaskTurnV1 extends TaskTurn {
+  /** Slots the question raised that the user left for later (over its capacity for one reply). */
+  ignored: string[];
+}
+
+export const taskTurnSchemaV1 = {
+  type: 'object',
+  required: [...taskTurnSchema.required, 'ignored'],
+  additionalProperties: false,
+  properties: { ...taskTurnSchema.properties, ignored: { type: 'array', items: { type: 'string' } } },
+} as const;

@@ -262,6 +262,8 @@ export const definition = defineEnv<SearchScenario, SearchContext>({
 
 registerMachineEnv(definition, {
   maxEpisodeSteps: 30,
+  // Superseded by ClarifySearch-v1 (v1.ts); kept unchanged so that v0 records still replay.
+  tags: ['legacy'],
   agents: {
     expert: () => new ClariqSearchExpert(),
     random: () => new ClariqSearchRandom(),

@@ -386,6 +386,8 @@ function sameRecord(a: Record<string, SlotValueJson>, b: Record<string, SlotValu
 
 registerMachineEnv(definition, {
   maxEpisodeSteps: 40,
+  // Superseded by ClarifyTask-v1 (v1.ts); kept unchanged so that v0 records still replay.
+  tags: ['legacy'],
   agents: {
     expert: () => new TaskExpert(),
     'confirming-expert': () => new TaskConfirmingExpert(),

@@ -16,9 +16,12 @@ import { contentTerms, polarityOf, tokenize } from '../../envs/clarify-common/te
 import {
   type SearchScenario,
   type SearchTurn,
+  type SearchTurnV1,
   type SearchUserInput,
   searchTurnSchema,
+  searchTurnSchemaV1,
 } from '../../envs/clarify-common/types.js';
+import { questionForm } from './clariq-model.js';
 import type { ChatMessage, LlmProvider, SimulatorContext, UserSimulator } from '../types.js';
 
 /** What the model must return for a ClariQ user turn. */
@@ -78,8 +81,11 @@ export class LlmClariqUser implements UserSimulator<SearchUserInput, SearchTurn>
   private history: { question: string; answer: string }[] = [];
   private usage: Usage = emptyUsage();
 
-  constructor(private readonly ctx: SimulatorContext<SearchScenario>) {
-    this.llm = requireLlm(ctx, 'ClarifySearch-v0');
+  constructor(
+    private readonly ctx: SimulatorContext<SearchScenario>,
+    envId = 'ClarifySearch-v0',
+  ) {
+    this.llm = requireLlm(ctx, envId);
   }
 
   get config(): SimulatorConfig {
@@ -136,5 +142,46 @@ export class LlmClariqUser implements UserSimulator<SearchUserInput, SearchTurn>
     const u = this.usage;
     this.usage = emptyUsage();
     return u;
+  }
+}
+
+/**
+ * The LLM user of ClarifySearch-v1: the v0 LLM user (same prompt and disclosure rule) whose turns
+ * carry the v1 fields: the question's form as the scripted user reads it, and the index of an
+ * identical earlier question (the LLM sees the conversation, so it can keep its answers consistent).
+ */
+export class LlmClariqUserV1 implements UserSimulator<SearchUserInput, SearchTurnV1> {
+  readonly turnSchema = searchTurnSchemaV1;
+  private readonly inner: LlmClariqUser;
+  private questions: string[] = [];
+
+  constructor(ctx: SimulatorContext<SearchScenario>) {
+    this.inner = new LlmClariqUser(ctx, 'ClarifySearch-v1');
+  }
+
+  get config(): SimulatorConfig {
+    return this.inner.config;
+  }
+
+  async respond(input: SearchUserInput): Promise<SearchTurnV1> {
+    const turn = await this.inner.respond(input);
+    if (input.kind === 'open') return { ...turn, form: 'request', repeatOf: null, ended: false };
+    const key = tokenize(input.text).join(' ');
+    const prev = this.questions.indexOf(key);
+    this.questions.push(key);
+    return { ...turn, form: questionForm(input.text), repeatOf: prev >= 0 ? prev : null, ended: false };
+  }
+
+  getState(): { inner: Json; questions: string[] } {
+    return { inner: this.inner.getState(), questions: [...this.questions] };
+  }
+
+  setState(state: { inner?: Json; questions?: string[] } | null): void {
+    this.inner.setState(state?.inner ?? null);
+    this.questions = [...(state?.questions ?? [])];
+  }
+
+  takeUsage(): Usage {
+    return this.inner.takeUsage();
   }
 }

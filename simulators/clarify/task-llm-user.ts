@@ -18,8 +18,12 @@ import {
   type TaskQuestion,
   type TaskScenario,
   type TaskTurn,
+  type TaskScenarioV1,
+  type TaskTurnV1,
   type TaskUserInput,
+  type TaskUserInputV1,
   taskTurnSchema,
+  taskTurnSchemaV1,
 } from '../../envs/clarify-common/types.js';
 import { domainIndex, normalize, phraseFor, valueText } from '../../envs/clarify-task/domains.js';
 import type { ChatMessage, LlmProvider, SimulatorContext, UserSimulator } from '../types.js';
@@ -56,6 +60,7 @@ const PERSONA_TEXT: Record<string, string> = {
     'Once in the conversation, the first time you give a value you say a wrong one (list the wrong value under "revealed"); ' +
     'in your next answer you correct it ("sorry, not X, Y").',
   declining: "When asked about an optional detail you have not mentioned, you decline to say (list it under 'declined').",
+  terse: 'You are terse: you answer only one thing per reply, the first thing asked, and ignore the rest.',
 };
 
 /** The disclosure rules; returns a repair message or null. `state` is the user's state before this turn. */
@@ -210,5 +215,48 @@ export class LlmTaskUser implements UserSimulator<TaskUserInput, TaskTurn> {
     const u = this.usage;
     this.usage = emptyUsage();
     return u;
+  }
+}
+
+/**
+ * The LLM user of ClarifyTask-v1: the v0 LLM user (same disclosure rules) on the v1 reading of a
+ * question (asked and offered slots are "asked", single values are confirmations). The persona's
+ * capacity is in its prompt text but not enforced: it is the scripted user's rule.
+ */
+export class LlmTaskUserV1 implements UserSimulator<TaskUserInputV1, TaskTurnV1> {
+  readonly turnSchema = taskTurnSchemaV1;
+  private readonly inner: LlmTaskUser;
+
+  constructor(ctx: SimulatorContext<TaskScenarioV1>) {
+    const scenario = { ...ctx.scenario, request: ctx.scenario.request } as unknown as TaskScenario;
+    this.inner = new LlmTaskUser({ ...ctx, scenario } as SimulatorContext<TaskScenario>);
+  }
+
+  get config(): SimulatorConfig {
+    return this.inner.config;
+  }
+
+  async respond(input: TaskUserInputV1): Promise<TaskTurnV1> {
+    if (input.kind === 'open') return { ...(await this.inner.respond(input)), ignored: [] };
+    const q: TaskQuestion = {
+      kind: 'question',
+      text: input.text,
+      asked: input.topics.filter((t) => t.how !== 'confirm').map((t) => t.slot),
+      confirm: input.topics.flatMap((t) => (t.how === 'confirm' ? [{ slot: t.slot, value: t.value }] : [])),
+      generic: input.generic,
+    };
+    return { ...(await this.inner.respond(q)), ignored: [] };
+  }
+
+  getState() {
+    return this.inner.getState();
+  }
+
+  setState(state: Parameters<LlmTaskUser['setState']>[0]): void {
+    this.inner.setState(state);
+  }
+
+  takeUsage(): Usage {
+    return this.inner.takeUsage();
   }
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import '../../envs/index.js';
 import '../../agents/index.js';
@@ -11,6 +11,7 @@ import { buildLeaderboard, type LeaderboardData, renderMarkdown, writeLeaderboar
 import { emptyReferences } from '../../eval/references.js';
 import { type LoadedResults, loadResults, writeResults } from '../../eval/results.js';
 import { jsonForScript } from '../../eval/site.js';
+import { launchChromium } from '../support/browser.js';
 
 const ENV = 'GuessNumber-v0';
 const dir = mkdtempSync(join(tmpdir(), 'dialogym-board-'));
@@ -22,7 +23,7 @@ let browser: Browser | undefined;
 
 beforeAll(async () => {
   const loaded: LoadedResults[] = [];
-  for (const agent of ['random', 'expert']) {
+  for (const agent of ['random', 'expert', 'oracle']) {
     const r = await evaluate({
       agent,
       envIds: [ENV],
@@ -50,25 +51,29 @@ beforeAll(async () => {
   }
   data = buildLeaderboard(loaded, { now: new Date(0) });
   html = writeLeaderboard(data, join(dir, 'site')).html;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-});
+  browser = await launchChromium();
+}, 180_000); // the first launch unpacks Chromium; slow on a loaded 2-core machine
 
 afterAll(async () => {
   await browser?.close();
 });
 
 describe('leaderboard files', () => {
-  it('ranks entries by overall normalized score and writes md and json', () => {
-    expect(data.entries.map((e) => e.agent)).toEqual(['expert', 'random']);
+  it('ranks entries by overall normalized score, keeps the privileged oracle as an unranked reference, and writes md and json', () => {
+    expect(data.entries.map((e) => e.agent)).toEqual(['expert', 'random', 'oracle']);
+    expect(data.entries.map((e) => e.rank)).toEqual([1, 2, null]);
+    expect(data.entries.map((e) => e.privileged)).toEqual([false, false, true]);
+    const ref = data.references[ENV];
+    expect(ref?.oracle).toBe(1);
+    expect(ref?.reading).toMatch(/^expert reaches \d+ % of oracle$/);
     expect(data.envs).toEqual([ENV]);
     const md = readFileSync(join(dir, 'site', 'leaderboard.md'), 'utf8');
     expect(md).toBe(renderMarkdown(data));
     expect(md).toMatch(/\| expert \| dev \| scripted \| \d+\.\d \| \d+\.\d \[/);
     const json = JSON.parse(readFileSync(join(dir, 'site', 'leaderboard.json'), 'utf8'));
-    expect(json.entries).toHaveLength(2);
+    expect(json.entries).toHaveLength(3);
+    expect(md).toMatch(/\| oracle \(privileged, reference\) \| dev \|/);
+    expect(md).toMatch(/## References[\s\S]*\| GuessNumber-v0 \| -?\d+\.\d{3} \| \d+\.\d{3} \| 1\.000 \|/);
     expect(json.samples[data.entries[0]?.id as string][ENV].length).toBeGreaterThan(0);
   });
 
@@ -94,21 +99,28 @@ describe('leaderboard site in headless Chromium (file://)', () => {
     await page.waitForSelector('#leaderboard tr.entry');
 
     const agents = () => page.$$eval('#leaderboard tr.entry td:first-child', (tds) => tds.map((td) => td.textContent));
-    expect(await agents()).toEqual(['expert', 'random']);
+    const ORACLE = 'oracle (privileged, reference)';
+    expect(await agents()).toEqual(['expert', 'random', ORACLE]);
     // Sorting: by agent name ascending, then descending; by the env's score ascending puts random first.
+    // The privileged oracle stays below the submissions whatever the sort.
     await page.click('th[data-key="agent"] button');
-    expect(await agents()).toEqual(['expert', 'random']);
+    expect(await agents()).toEqual(['expert', 'random', ORACLE]);
     expect(await page.getAttribute('th[data-key="agent"]', 'aria-sort')).toBe('ascending');
     await page.click('th[data-key="agent"] button');
-    expect(await agents()).toEqual(['random', 'expert']);
+    expect(await agents()).toEqual(['random', 'expert', ORACLE]);
     await page.click(`th[data-key="env:${ENV}"] button`);
-    expect(await agents()).toEqual(['expert', 'random']);
+    expect(await agents()).toEqual(['expert', 'random', ORACLE]);
     await page.click(`th[data-key="env:${ENV}"] button`);
-    expect(await agents()).toEqual(['random', 'expert']);
+    expect(await agents()).toEqual(['random', 'expert', ORACLE]);
     expect(await page.getAttribute(`th[data-key="env:${ENV}"]`, 'aria-sort')).toBe('ascending');
 
+    // The reference row of the env: random, expert, oracle and the reading.
+    const refRow = await page.$$eval(`#references tr[data-env="${ENV}"] td`, (tds) => tds.map((td) => td.textContent));
+    expect(refRow[3]).toBe('1.000');
+    expect(refRow[5]).toMatch(/^expert reaches \d+ % of oracle$/);
+
     // One chart per env with a CI whisker per entry.
-    expect(await page.$$eval(`svg.chart[data-env="${ENV}"] circle`, (c) => c.length)).toBe(2);
+    expect(await page.$$eval(`svg.chart[data-env="${ENV}"] circle`, (c) => c.length)).toBe(3);
 
     // Transcript viewer.
     expect(await page.isHidden('#viewer')).toBe(true);
