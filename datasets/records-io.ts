@@ -2,8 +2,8 @@
  * Streaming input of episode records for the commands that read them (replay, hindsight, export).
  *
  * `checkRecordsInput` runs before any work: a missing, empty, binary or compressed file, a
- * directory, a file without a single valid record, or records of an env this dialogym does not
- * know are one line and exit 2 (core/input.ts). A file with some bad lines is read: they are
+ * directory, a file without a single valid record, or records of an env that is not registered
+ * are one line and exit 2 (core/input.ts). A file with some bad lines is read: they are
  * counted and skipped (a half-written file from a killed run must still export), the summary says
  * how many, and `--verbose` lists them; nothing from the file reaches the terminal unescaped.
  */
@@ -71,7 +71,7 @@ export async function checkRecordsInput(
       known ??= new Set(listEnvs({ includeTests: true, includeLegacy: true }).map((r) => r.id));
       if (!known.has(rec.env.id)) {
         throw new ConfigError(
-          `${flag} ${terminalSafe(path)} line ${line.lineNo} is a record of '${terminalSafe(rec.env.id, 80)}', an env this dialogym does not have ` +
+          `${flag} ${terminalSafe(path)} line ${line.lineNo} is a record of '${terminalSafe(rec.env.id, 80)}', an env that is not registered ` +
             `(known: ${[...known].sort().join(', ')})`,
         );
       }

@@ -76,7 +76,7 @@ describe('unusable inputs are one line and exit 2', () => {
     }
   });
 
-  it.concurrent('records of an env this dialogym does not have: replay and hindsight refuse with the env named', async () => {
+  it.concurrent('records of an env that is not registered: replay and hindsight refuse with the env named', async () => {
     const runs = await Promise.all([
       runCliAsync(['replay', '--in', files.alien as string, '--out', join(dir, 'alien-replay.jsonl')]),
       runCliAsync(['hindsight', '--in', files.alien as string, '--out', join(dir, 'alien-hindsight.jsonl')]),
@@ -84,7 +84,7 @@ describe('unusable inputs are one line and exit 2', () => {
     for (const r of runs) {
       expect(r.code).toBe(2);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
-      expect(r.stderr).toMatch(/line 1 is a record of 'Atlantis-v9', an env this dialogym does not have/);
+      expect(r.stderr).toMatch(/line 1 is a record of 'Atlantis-v9', an env that is not registered/);
     }
   });
 });
