@@ -68,7 +68,7 @@ describe('numeric flags out of bounds are one line and exit 2, before any work',
 
   it('the largest seeds give distinct keys and records', async () => {
     const top = join(dir, 'top.jsonl');
-    const r = await runCliAsync(['rollout', '--env', 'GuessNumber-v0', '--seed', '2147483645', '--episodes', '3', '--out', top, '--no-progress']);
+    const r = await runCliAsync(['rollout', '--env', 'GuessNumber-v0', '--seed', '2147483645', '--episodes', '3', '--out', top]);
     expect(r.code, r.stderr).toBe(0);
     const recs = readFileSync(top, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(recs.map((x) => x.seed)).toEqual([2147483645, 2147483646, 2147483647]);

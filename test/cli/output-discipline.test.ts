@@ -66,12 +66,17 @@ describe('a command that fails or is refused never touches an existing output', 
     const alien = join(dir, 'alien.jsonl');
     writeFileSync(alien, recordsText.replaceAll('"id":"GuessNumber-v0"', '"id":"Atlantis-v9"'));
     const runs = await Promise.all([
-      runCliAsync(['hindsight', '--in', alien, '--out', out, '--force', '--no-progress']),
+      runCliAsync(['hindsight', '--in', alien, '--out', out, '--no-progress']),
+      runCliAsync(['hindsight', '--in', records, '--out', out, '--continuation', 'no-such-agent', '--no-progress']),
+      runCliAsync(['hindsight', '--in', dir, '--out', out, '--no-progress']),
+      runCliAsync(['export', '--format', 'dpo', '--in', dir, '--out', out, '--no-progress']),
+      runCliAsync(['export', '--format', 'parquet', '--in', records, '--out', out, '--no-progress']),
+      // Even when asked to replace the output, a run that fails leaves it as it was.
       runCliAsync(['hindsight', '--in', records, '--out', out, '--continuation', 'no-such-agent', '--force', '--no-progress']),
-      runCliAsync(['hindsight', '--in', dir, '--out', out, '--force', '--no-progress']),
-      runCliAsync(['export', '--format', 'dpo', '--in', dir, '--out', out, '--force', '--no-progress']),
-      runCliAsync(['export', '--format', 'parquet', '--in', records, '--out', out, '--force', '--no-progress']),
+      runCliAsync(['hindsight', '--in', alien, '--out', out, '--force', '--no-progress']),
     ]);
+    // The old output first: this is what a failing run used to destroy (truncated to 0 bytes).
+    expect(readFileSync(out, 'utf8')).toBe(OLD);
     for (const r of runs) {
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
@@ -79,6 +84,7 @@ describe('a command that fails or is refused never touches an existing output', 
     }
     expect(runs[0]?.stderr).toMatch(/Atlantis-v9/);
     expect(runs[2]?.stderr).toMatch(/is a directory/);
+    expect(runs[5]?.stderr).toMatch(/no agent 'no-such-agent'/);
     expect(readFileSync(out, 'utf8')).toBe(OLD);
     noTemps(dir);
   });
@@ -98,6 +104,8 @@ describe('a command that fails or is refused never touches an existing output', 
       runCliAsync(['play', 'GuessNumber-v0', '--out', play as string], { input: 'GUESS 50\n' }),
       runCliAsync(['leaderboard', r as string, '--out', sub]),
     ]);
+    // The files first: this is what these commands used to replace silently.
+    for (const f of [h, e, p, r, rEp, a, play, lb]) expect(readFileSync(f as string, 'utf8'), f).toBe(OLD);
     for (const x of runs) {
       expect(x.code, x.stderr).toBe(2);
       expect(x.stderr).toMatch(/exists; pass (--resume to continue it or )?--force to replace it/);
