@@ -124,8 +124,3 @@ function plainLines(opts: ProgressOptions, stream: NodeJS.WriteStream, unit: str
     },
   };
 }
-
-/** Kept for callers of the first version: a bar on a terminal, plain lines otherwise. */
-export function progressBar(total: number, label: string, start = 0): Progress {
-  return progress({ total, label, start });
-}

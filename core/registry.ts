@@ -99,11 +99,12 @@ function jsonType(v: Json): string {
 }
 
 /**
- * Refuses kwargs an env does not know (a typo would otherwise be silently ignored) and values
- * whose JSON type differs from a non-null default's, naming the known kwargs. Envs registered
- * without `defaultKwargs` accept anything.
+ * Refuses kwargs an env does not know (a typo would otherwise be silently ignored), naming the
+ * known kwargs, and, unless `types` is false, values whose JSON type differs from a non-null
+ * default's. Envs registered without `defaultKwargs` accept anything. `make` checks names only (an
+ * env validates its values at reset); the CLI checks both before any work.
  */
-export function checkKwargs(id: string, kwargs: Record<string, Json> | undefined): void {
+export function checkKwargs(id: string, kwargs: Record<string, Json> | undefined, opts: { types?: boolean } = {}): void {
   const reg = getRegistration(id);
   if (!kwargs || !reg.defaultKwargs) return;
   const known = { ...reg.defaultKwargs, ...(reg.kwargs ?? {}) };
@@ -115,7 +116,7 @@ export function checkKwargs(id: string, kwargs: Record<string, Json> | undefined
       throw new ConfigError(`${id} has no kwarg '${k}'${close.length ? ` (did you mean '${close[0]}'?)` : ''}; known kwargs: ${list}`);
     }
     const d = known[k];
-    if (d !== null && d !== undefined && v !== null && jsonType(v) !== jsonType(d)) {
+    if (opts.types !== false && d !== null && d !== undefined && v !== null && jsonType(v) !== jsonType(d)) {
       throw new ConfigError(`${id} kwarg '${k}' must be ${jsonType(d) === 'array' ? 'an array' : `a ${jsonType(d)}`} (default ${JSON.stringify(d)}), got ${JSON.stringify(v)}`);
     }
   }
@@ -124,7 +125,7 @@ export function checkKwargs(id: string, kwargs: Record<string, Json> | undefined
 /** Instantiate a registered env with PassiveEnvChecker, OrderEnforcing and TimeLimit, as Gymnasium does. */
 export function make(id: string, overrides: MakeOptions = {}): Env {
   const reg = getRegistration(id);
-  checkKwargs(id, overrides.kwargs);
+  checkKwargs(id, overrides.kwargs, { types: false });
   const maxEpisodeSteps = overrides.maxEpisodeSteps ?? reg.maxEpisodeSteps;
   const opts: MakeOptions = {
     ...overrides,

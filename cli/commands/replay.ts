@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { ConfigError } from '../../core/errors.js';
 import { checkOutput, JsonlOutput } from '../../core/output.js';
 import type { EpisodeRecord } from '../../core/record.js';
-import { make } from '../../core/registry.js';
+import { getRegistration, make } from '../../core/registry.js';
 import { identityOfRecord, recordResumeCheck, type RunIdentity } from '../../core/resume.js';
 import { replayRecord } from '../../core/rollout.js';
 import { RunSummary } from '../../core/runner.js';
@@ -11,8 +11,6 @@ import { checkRecordsInput, readRecords } from '../../datasets/records-io.js';
 import { addLlmOptions, type LlmCliOptions, setupLlm } from '../llm-options.js';
 import { progress } from '../progress.js';
 import { addOutputFlags } from '../run.js';
-
-export { existingKeys } from './rollout.js';
 
 interface ReplayFlags extends LlmCliOptions {
   in: string;
@@ -65,7 +63,10 @@ export function register(program: Command): void {
     if (opts.resume) {
       for await (const { record } of readRecords(opts.in)) {
         const id = identityOfRecord(record);
-        expected.set(record.key, { ...id, envVersion: await versionOf(record.env.id), simulator: simulatorFor(record) });
+        // The env is made with the record's kwargs over the env's defaults (an older record may lack a newer kwarg).
+        const reg = getRegistration(record.env.id);
+        const kwargs = { ...(reg.defaultKwargs ?? {}), ...(reg.kwargs ?? {}), ...record.env.kwargs };
+        expected.set(record.key, { ...id, kwargs, envVersion: await versionOf(record.env.id), simulator: simulatorFor(record) });
       }
     }
     const resumeCheck = recordResumeCheck({ file: opts.out, expected: (rec) => expected.get(rec.key) });

@@ -1,10 +1,8 @@
 import type { Command } from 'commander';
 import { createAgent } from '../../agents/registry.js';
 import { ConfigError } from '../../core/errors.js';
-import { readJsonl } from '../../core/jsonl.js';
 import { MAX_EPISODES } from '../../core/limits.js';
 import { checkOutput, JsonlOutput } from '../../core/output.js';
-import { validateRecord } from '../../core/record.js';
 import { getRegistration, checkKwargs, type MakeOptions } from '../../core/registry.js';
 import { expectedIdentity, recordResumeCheck } from '../../core/resume.js';
 import { type EpisodeJob, RunSummary, runJobs } from '../../core/runner.js';
@@ -25,15 +23,6 @@ interface RolloutOptions extends LlmCliOptions {
   maxSteps?: number;
   kwargs?: Record<string, unknown>;
   progress: boolean;
-}
-
-/** Keys of the valid records already in `path`. */
-export async function existingKeys(path: string): Promise<Set<string>> {
-  const keys = new Set<string>();
-  for await (const line of readJsonl(path)) {
-    if (line.value !== undefined && validateRecord(line.value).ok) keys.add(line.value.key);
-  }
-  return keys;
 }
 
 /** Episodes are run in chunks of this many, so memory does not grow with --episodes. */

@@ -100,8 +100,12 @@ describe.skipIf(!mounted)('on a full disk', () => {
     clear();
     const rollout = ['rollout', '--env', 'GuessNumber-v0', '--agent', 'expert', '--episodes', '150', '--out', join(disk, 'ro.jsonl')];
     const generate = ['generate', '--env', 'GuessNumber-v0', '--agent', 'expert', '--episodes', '150', '--workers', '0', '--no-progress', '--out', join(disk, 'ge.jsonl')];
-    const filler = leaveFree(200_000);
-    const [a, b] = await Promise.all([runCliAsync(rollout), runCliAsync(generate)]);
+    // One after the other, each with about 100 KB left (150 records need about 300 KB).
+    let filler = leaveFree(100_000);
+    const a = await runCliAsync(rollout);
+    rmSync(filler);
+    filler = leaveFree(100_000);
+    const b = await runCliAsync(generate);
     for (const [r, name] of [[a, 'ro'], [b, 'ge']] as const) {
       expect(r.code, r.stderr).toBe(1);
       expect(r.stderr).toMatch(ENOSPC);

@@ -149,10 +149,10 @@ describe('a command that fails or is refused never touches an existing output', 
     const blocker = join(dir, 'plain-file');
     writeFileSync(blocker, 'x');
     const runs = await Promise.all([
-      runCliAsync(['rollout', '--env', 'GuessNumber-v0', '--episodes', '2', '--out', '/proc/nope/x.jsonl'], { timeoutMs: 30_000 }),
-      runCliAsync(['generate', '--env', 'GuessNumber-v0', '--episodes', '2', '--workers', '0', '--out', '/proc/nope/x.jsonl'], { timeoutMs: 30_000 }),
-      runCliAsync(['export', '--format', 'lmrl', '--in', records, '--out', join(blocker, 'x.jsonl')], { timeoutMs: 30_000 }),
-      runCliAsync(['rollout', '--env', 'GuessNumber-v0', '--episodes', '2', '--out', dir], { timeoutMs: 30_000 }),
+      runCliAsync(['rollout', '--env', 'GuessNumber-v0', '--episodes', '2', '--out', '/proc/nope/x.jsonl'], { timeoutMs: 150_000 }),
+      runCliAsync(['generate', '--env', 'GuessNumber-v0', '--episodes', '2', '--workers', '0', '--out', '/proc/nope/x.jsonl'], { timeoutMs: 150_000 }),
+      runCliAsync(['export', '--format', 'lmrl', '--in', records, '--out', join(blocker, 'x.jsonl')], { timeoutMs: 150_000 }),
+      runCliAsync(['rollout', '--env', 'GuessNumber-v0', '--episodes', '2', '--out', dir], { timeoutMs: 150_000 }),
     ]);
     for (const r of runs) {
       expect(r.code, `${r.stderr} (${Math.round(r.ms)} ms)`).toBe(2);
