@@ -17,6 +17,7 @@ import { addLlmOptions, type LlmCliOptions, setupLlm } from '../llm-options.js';
 import { progress, type Progress } from '../progress.js';
 import { addOutputFlags, checkSeedRange, concurrencyArg, maxStepsArg, positiveInt, seedArg, workersArg } from '../run.js';
 import { MAX_EPISODES } from '../../core/limits.js';
+import { checkOutput } from '../../core/output.js';
 
 interface GenerateFlags extends LlmCliOptions {
   config?: string;
@@ -81,6 +82,9 @@ export function register(program: Command): void {
   addLlmOptions(cmd).action(async (flags: GenerateFlags) => {
     if (flags.episodes !== undefined && !flags.config && !flags.seeds) checkSeedRange(flags.seed, flags.episodes);
     const config = configFromFlags(flags);
+    if (flags.config) {
+      checkOutput(flags.out, { inputs: [{ path: flags.config, flag: '--config' }], force: flags.force, resume: flags.resume, resumable: true });
+    }
     const shard = flags.shard ? parseShard(flags.shard) : undefined;
     const needSim = config.jobs.some((j) => j.simulator?.kind === 'llm');
     const needAgent = config.jobs.some((j) => j.agent === 'llm');

@@ -8,6 +8,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { Writable } from 'node:stream';
+import { progress } from '../../cli/progress.js';
 import { runCliAsync } from '../support/cli.js';
 
 // Many CLI processes start in this file; on a loaded machine each can take tens of seconds.
@@ -46,5 +48,32 @@ describe('progress lines off a terminal, and a closing summary', () => {
     expect(on.stdout).toMatch(summary);
     expect(off.code, off.stderr).toBe(0);
     expect(off.stderr).not.toMatch(line);
+  });
+});
+
+describe('on a terminal', () => {
+  it('draws a bar (and no plain lines), and leaves the cursor shown when stopped', () => {
+    let text = '';
+    const tty = Object.assign(
+      new Writable({
+        write(chunk, _enc, done) {
+          text += String(chunk);
+          done();
+        },
+      }),
+      { isTTY: true, columns: 120, cursorTo: () => true, clearLine: () => true, moveCursor: () => true },
+    ) as unknown as NodeJS.WriteStream;
+    const saved = process.env.CI;
+    delete process.env.CI;
+    try {
+      const bar = progress({ label: 'rollout X', total: 10, stream: tty });
+      for (let i = 0; i < 10; i++) bar.tick();
+      bar.stop();
+    } finally {
+      if (saved !== undefined) process.env.CI = saved;
+    }
+    expect(text).toMatch(/rollout X \[[\u2588\u2591]+\] \d+\/10 episodes/);
+    expect(text).not.toMatch(/episodes \(\d+%\)/);
+    expect(text).toContain('\u001b[?25h');
   });
 });
