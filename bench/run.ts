@@ -28,11 +28,12 @@ import {
   startServerChild,
 } from './llm.js';
 import { measureMemory, type MemoryResult } from './memory.js';
+import { measureServer, serverRows } from './server.js';
 import { benchEnvIds, measureStepCost, type StepCostResult } from './step-cost.js';
 import { currentLoad, gitRevision, machineInfo, ROOT, round } from './util.js';
 import { measureWorkers, type WorkersResult } from './workers.js';
 
-const SECTIONS = ['step', 'workers', 'llm', 'cache', 'rss'] as const;
+const SECTIONS = ['step', 'workers', 'llm', 'cache', 'rss', 'server'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Flags {
@@ -303,6 +304,13 @@ async function main(): Promise<void> {
     const r = await measureMemory({ envId: flags.rssEnv, agent: flags.rssAgent, episodes });
     results.rss = r;
     report(rows, rssRows(r, episodes >= 100_000));
+  }
+
+  if (flags.only.has('server')) {
+    log('server: dialogym serve over WebSocket at 1, 64, 256 sessions vs in process (bench/server.ts)');
+    const r = await measureServer(q ? { episodesPerSession: 1, minEpisodes: 40 } : {});
+    results.server = r;
+    report(rows, serverRows(r));
   }
 
   machine.loadAtEnd = currentLoad();

@@ -20,6 +20,7 @@ import * as play from './commands/play.js';
 import * as replay from './commands/replay.js';
 import * as rollout from './commands/rollout.js';
 import * as selfplay from './commands/selfplay.js';
+import * as serve from './commands/serve.js';
 import * as start from './commands/start.js';
 import * as validateCmd from './commands/validate.js';
 import * as verify from './commands/verify.js';
@@ -42,6 +43,7 @@ export const commands: { register(program: Command): void }[] = [
   calibrateCmd,
   leaderboard,
   verify,
+  serve,
 ];
 
 export function createProgram(): Command {

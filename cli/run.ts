@@ -24,7 +24,8 @@ export async function runCli(
   for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
     process.once(signal, () => {
       removeLiveTemps();
-      process.exit(code);
+      // A command with its own handler (serve drains its sessions) decides when to exit.
+      if (process.listenerCount(signal) === 0) process.exit(code);
     });
   }
   setupProgram(program, commands);

@@ -5,8 +5,9 @@
  * crash loses at most the line in flight. On reopening for resume, a trailing partial line (no final
  * newline, or not JSON) is cut off before anything is appended, so earlier lines are never corrupted.
  */
-import { closeSync, createReadStream, existsSync, fsyncSync, ftruncateSync, openSync, readSync, fstatSync, writeSync, mkdirSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, fsyncSync, ftruncateSync, openSync, readSync, fstatSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { ensureDir } from './output.js';
 import type { Json } from './types.js';
 
 export class JsonlWriter {
@@ -25,7 +26,8 @@ export class JsonlWriter {
    * left by a crash is removed either way.
    */
   static open(path: string, opts: { append?: boolean } = {}): JsonlWriter {
-    mkdirSync(dirname(path), { recursive: true });
+    // One level at a time: Node's recursive mkdir spins forever under /proc (core/output.ts).
+    ensureDir(dirname(path));
     const fd = openSync(path, opts.append ? 'a+' : 'w');
     if (opts.append) repairTail(fd);
     return new JsonlWriter(path, fd);

@@ -72,8 +72,11 @@ export interface EnvDefinition<TScenario = Json, TContext extends BaseContext = 
   scenarioSchema: JsonSchema;
   /** Defaults for the env's kwargs (turn caps, costs, weights ...). Overrides are merged over these. */
   defaultKwargs: Record<string, Json>;
-  /** Draw a scenario from the env's data with the scenario stream. */
-  sampleScenario(rng: Rng, kwargs: Record<string, Json>): TScenario;
+  /**
+   * Draw a scenario from the env's data with the scenario stream. `episode.seed` is the episode seed
+   * itself, for envs whose scenario depends on which split the seed belongs to (held-out phrasings).
+   */
+  sampleScenario(rng: Rng, kwargs: Record<string, Json>, episode?: { seed: number }): TScenario;
   /**
    * Checks beyond the JSON Schema (cross-field rules); throws a `ConfigError` naming the problem.
    * Runs on every reset, before the episode starts, so `createMachine` need not read the scenario.
@@ -227,7 +230,7 @@ export class MachineEnv<TScenario = Json, TContext extends BaseContext = BaseCon
       assertValid(this.scenarioSchema, given, `scenario for ${this.spec.id}`);
       scenario = structuredClone(given) as TScenario;
     } else {
-      scenario = this.definition.sampleScenario(Rng.fromSeed(deriveSeed(seed, 'scenario')), this.kwargs);
+      scenario = this.definition.sampleScenario(Rng.fromSeed(deriveSeed(seed, 'scenario')), this.kwargs, { seed });
     }
     this.definition.checkScenario?.(scenario, this.kwargs);
     const simRng = Rng.fromSeed(deriveSeed(seed, 'simulator'));

@@ -700,10 +700,15 @@ export class JsonlOutput {
   }
 
   write(value: Json): void {
+    this.writeLine(JSON.stringify(value));
+  }
+
+  /** Writes one line already serialised (e.g. with a format's own number typing); no newline in `text`. */
+  writeLine(text: string): void {
     if (this.committed || this.failed) throw new Error(`${this.path}: write after commit or failure`);
     this.materialize();
     const fd = this.fd as number;
-    const buf = Buffer.from(`${JSON.stringify(value)}\n`, 'utf8');
+    const buf = Buffer.from(`${text}\n`, 'utf8');
     let off = 0;
     try {
       while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off, this.offset + off);

@@ -17,7 +17,8 @@ import { ConfigError } from '../core/errors.js';
 import type { EpisodeRecord } from '../core/record.js';
 import { getRegistration } from '../core/registry.js';
 import { deriveSeed, Rng } from '../core/rng.js';
-import type { Json } from '../core/types.js';
+import type { Json, SimulatorConfig } from '../core/types.js';
+import type { LlmProvider } from '../simulators/types.js';
 import { episodeSuccess } from './metrics.js';
 import type { EvalPool } from './pool.js';
 import { runEnvEval } from './runner.js';
@@ -76,6 +77,8 @@ export interface AuditReport {
   envVersion: string;
   split: 'dev';
   short: boolean;
+  /** The user simulator audited against ('scripted', or 'llm <model>'). */
+  simulator?: string;
   variants: AuditVariantReport[];
   /** Adversary rows over their limit (not counting known-open ones). */
   failures: string[];
@@ -93,6 +96,9 @@ export interface AuditOptions {
   pool?: EvalPool;
   concurrency?: number;
   onProgress?: (done: number, total: number, label: string) => void;
+  /** The user simulator to audit against (default scripted); an LLM one needs `simulatorLlm`. */
+  simulator?: SimulatorConfig;
+  simulatorLlm?: LlmProvider;
 }
 
 const Z_95 = 1.959964;
@@ -167,7 +173,8 @@ async function returnsFor(
     split: 'dev',
     episodes: n,
     trials: 1,
-    simulator: { kind: 'scripted' },
+    simulator: opts.simulator ?? { kind: 'scripted' },
+    simulatorLlm: opts.simulatorLlm,
     kwargs,
     pool: opts.pool,
     concurrency: opts.concurrency ?? 1,
@@ -201,6 +208,7 @@ export async function runAudit(envId: string, opts: AuditOptions = {}): Promise<
     envVersion: '',
     split: 'dev',
     short: Boolean(opts.short),
+    simulator: opts.simulator?.kind === 'llm' ? `llm ${opts.simulator.model ?? ''}`.trim() : 'scripted',
     variants: [],
     failures: [],
     knownOpen: [],
@@ -309,7 +317,7 @@ export function formatAudit(report: AuditReport): string {
   const out: string[] = [];
   for (const v of report.variants) {
     out.push(
-      `${report.envId}@${report.envVersion}${v.variant === 'default' ? '' : ` [${v.variant}]`}: ${v.seeds.length} dev seeds, scripted simulator`,
+      `${report.envId}@${report.envVersion}${v.variant === 'default' ? '' : ` [${v.variant}]`}: ${v.seeds.length} dev seeds, ${report.simulator ?? 'scripted'} simulator`,
     );
     out.push(
       `  ${'agent'.padEnd(24)} ${'return'.padStart(8)} ${'95% CI'.padEnd(17)} ${'success'.padStart(7)} ${'score'.padStart(7)} ${'95% CI'.padEnd(15)} ${'limit'.padStart(5)}  status`,

@@ -1,14 +1,22 @@
 /**
- * `dialogym calibrate persuasion [--seeds N] [--limit N]`: how well the Persuasion-v0 scripted
- * persuadee reproduces the real PersuasionForGood participants, and how agents fare against it.
+ * `dialogym calibrate persuasion [--seeds N] [--limit N] [--sim llm ...]`: how well the Persuasion-v1
+ * persuadee (scripted, or an LLM on an endpoint) reproduces the real PersuasionForGood participants
+ * (`runV1Calibration`, below); `calibrate persuasion-v0` keeps the legacy v0 report.
  *
- * Prints: the strategy recogniser's macro-F1 on its held-out sentences; for the held-out (and, for
+ * v0 report prints: the strategy recogniser's macro-F1 on its held-out sentences; for the held-out (and, for
  * reference, the fit) dialogues, real vs simulated mean donation and donor share, AUC for "gave > 0"
  * and Spearman with the amount, from replays of the real persuader turns through the env
  * (`replayRecord`, the same path as `dialogym replay`) with each dialogue's real persona; and the
  * mean return of the random, expert and replayed human persuaders on the held-out personas.
  */
 import type { Calibration, CalibrationOptions } from './calibrate.js';
+import type { Agent } from '../../agents/types.js';
+import type { SimulatorConfig } from '../../core/types.js';
+import type { LlmProvider } from '../../simulators/types.js';
+import { DEFAULT_MAX_TURNS_V1, ENV_ID_V1 } from '../../envs/persuasion/v1.js';
+import type { PersuadeeTurnV1 } from '../../simulators/persuasion/v1/turn.js';
+import { auc, spearman } from '../../simulators/persuasion/calibration.js';
+import { setupLlm } from '../llm-options.js';
 import '../../envs/index.js';
 import { createAgent } from '../../agents/registry.js';
 import { ConfigError } from '../../core/errors.js';
@@ -149,15 +157,191 @@ export async function runCalibrationReport(opts: CalibrationReportOptions): Prom
   return { recogniser: { macroF1: f1.macroF1, accuracy: f1.accuracy, sentences: sentences.length }, heldout: heldFig, fit: fitFig, returns };
 }
 
-/** `calibrate persuasion`: the options it takes, checked, then the report. */
-export const persuasionCalibration: Calibration = {
-  name: 'persuasion',
-  aliases: ['persuasion-v0'],
-  description: 'PersuasionForGood: replay real persuaders against the persuadee, compare with real donations',
+/** `calibrate persuasion-v0`: the legacy v0 persuadee's report. */
+export const persuasionV0Calibration: Calibration = {
+  name: 'persuasion-v0',
+  description: 'PersuasionForGood, legacy Persuasion-v0 persuadee',
   async run(opts) {
     const seeds = opts.seeds ?? 3;
     if (!Number.isInteger(seeds) || seeds < 1 || seeds > 50) throw new ConfigError('--seeds must be an integer from 1 to 50');
     if (opts.sim && opts.sim !== 'scripted') throw new ConfigError(`calibrate persuasion has no '${opts.sim}' simulator yet`);
     await runCalibrationReport({ seeds, limit: opts.limit, out: process.stdout, progressFor: opts.progressFor });
+  },
+};
+
+// ---------------------------------------------------------------------------------------------------
+// Persuasion-v1
+
+export interface V1Figures {
+  n: number;
+  realMean: number;
+  /** Mean announced (sampled) donation. */
+  simMean: number;
+  /** Mean expected donation (the env's default reward). */
+  expectedMean: number;
+  realDonorShare: number;
+  simDonorShare: number;
+  /** AUC for real "gave > 0" of the persuadee's final probability of giving (scripted only). */
+  aucFinal: number;
+  /** The same for its probability after the first message (persona alone, plus one message). */
+  aucFirst: number;
+  /** AUC and Spearman of the sampled donation. */
+  aucSampled: number;
+  spearmanSampled: number;
+  /** Spearman of the expected donation with the real amount. */
+  spearmanExpected: number;
+  leftEarly: number;
+}
+
+export interface V1Outcome {
+  donation: number;
+  expected: number;
+  final: number | null;
+  first: number | null;
+  left: boolean;
+}
+
+export function v1Figures(real: readonly number[], sim: readonly V1Outcome[]): V1Figures {
+  const mean = (v: readonly number[]) => v.reduce((a, b) => a + b, 0) / Math.max(1, v.length);
+  const gave = real.map((x) => x > 0);
+  const hasP = sim.every((o) => o.final !== null);
+  return {
+    n: real.length,
+    realMean: mean(real),
+    simMean: mean(sim.map((o) => o.donation)),
+    expectedMean: mean(sim.map((o) => o.expected)),
+    realDonorShare: mean(gave.map((g) => (g ? 1 : 0))),
+    simDonorShare: mean(sim.map((o) => (o.donation > 0 ? 1 : 0))),
+    aucFinal: hasP ? auc(sim.map((o) => o.final as number), gave) : Number.NaN,
+    aucFirst: hasP ? auc(sim.map((o) => o.first as number), gave) : Number.NaN,
+    aucSampled: auc(sim.map((o) => o.donation), gave),
+    spearmanSampled: spearman(sim.map((o) => o.donation), real),
+    spearmanExpected: spearman(sim.map((o) => o.expected), real),
+    leftEarly: mean(sim.map((o) => (o.left ? 1 : 0))),
+  };
+}
+
+function meanOf<T extends object>(all: readonly T[]): T {
+  const out = {} as Record<string, number>;
+  for (const k of Object.keys(all[0] ?? {})) out[k] = all.reduce((s, f) => s + ((f as Record<string, number>)[k] as number), 0) / all.length;
+  return out as T;
+}
+
+export function formatV1Figures(label: string, f: V1Figures): string {
+  const d = (x: number) => `$${x.toFixed(3)}`;
+  const p = (x: number) => `${(x * 100).toFixed(1)}%`;
+  const r = (x: number) => (Number.isNaN(x) ? 'n/a' : x.toFixed(3));
+  return [
+    `${label}: n=${f.n}`,
+    `  mean donation: real ${d(f.realMean)}, simulated (announced) ${d(f.simMean)} (Δ ${(f.simMean - f.realMean >= 0 ? '+' : '') + (f.simMean - f.realMean).toFixed(3)}), expected (reward) ${d(f.expectedMean)}`,
+    `  donor share: real ${p(f.realDonorShare)}, simulated ${p(f.simDonorShare)}; persuadee left early in ${p(f.leftEarly)}`,
+    `  AUC(gave > $0): final probability ${r(f.aucFinal)} vs after the first message ${r(f.aucFirst)} (gain ${r(f.aucFinal - f.aucFirst)}); sampled donation ${r(f.aucSampled)}`,
+    `  Spearman with the real amount: sampled donation ${r(f.spearmanSampled)}, expected donation ${r(f.spearmanExpected)}`,
+  ].join('\n');
+}
+
+/** Plays a real persuader's turns, the last one as CLOSE (so the replay ends where the human talk ended). */
+class HumanTurns implements Agent {
+  readonly id = 'human-replay';
+  private i = 0;
+  constructor(private readonly turns: readonly string[]) {}
+  reset(): void {
+    this.i = 0;
+  }
+  act(): string {
+    const k = this.i++;
+    const text = (this.turns[k] ?? '').slice(0, 2000) || '...';
+    return k >= this.turns.length - 1 ? `CLOSE ${text}` : text;
+  }
+}
+
+export interface V1CalibrationOptions {
+  seeds: number;
+  limit?: number;
+  simulator: SimulatorConfig;
+  llm?: LlmProvider;
+  out: { write(s: string): unknown };
+  /** Also replay the fit split (reference). */
+  fitSplit?: boolean;
+  /** Progress of each split's replays (cli/progress.ts); none when absent. */
+  progressFor?: CalibrationOptions['progressFor'];
+}
+
+async function replayV1(split: 'fit' | 'heldout', opts: V1CalibrationOptions) {
+  const dialogues = usable(split, opts.limit);
+  const real = dialogues.map((d) => d.donation as number);
+  const perSeed: V1Outcome[][] = [];
+  const bar = opts.progressFor?.(`${split} replays`, opts.seeds * dialogues.length, 'dialogues');
+  for (let k = 0; k < opts.seeds; k++) {
+    const outcomes: V1Outcome[] = [];
+    for (const d of dialogues) {
+      const env = make(ENV_ID_V1, {
+        simulator: opts.simulator,
+        llm: opts.llm,
+        kwargs: { maxTurns: Math.max(DEFAULT_MAX_TURNS_V1, d.persuader.length) },
+        maxEpisodeSteps: Math.max(40, d.persuader.length + 5),
+      });
+      try {
+        const rec = await runEpisode({
+          env,
+          agent: new HumanTurns(d.persuader),
+          seed: replaySeed(seedForDialogue(d.id), k),
+          key: `calibrate/${d.id}/${k}`,
+          scenario: d.persona,
+        });
+        const turns = rec.turns.map((t) => t.simulatorTurns?.[0] as PersuadeeTurnV1 | undefined);
+        const last = turns[turns.length - 1];
+        const info = rec.turns[rec.turns.length - 1]?.info ?? {};
+        outcomes.push({
+          donation: Number(info.donation ?? 0),
+          expected: rec.totals.return,
+          final: last?.state ? last.state.donateProbability : null,
+          first: turns[0]?.state ? (turns[0].state as { donateProbability: number }).donateProbability : null,
+          left: rec.termination.reason === 'persuadee_left',
+        });
+      } finally {
+        await env.close();
+      }
+      bar?.tick();
+    }
+    perSeed.push(outcomes);
+  }
+  bar?.stop();
+  return { dialogues, real, perSeed };
+}
+
+export async function runV1Calibration(opts: V1CalibrationOptions): Promise<{ heldout: V1Figures; fit?: V1Figures }> {
+  const w = (s: string) => opts.out.write(`${s}\n`);
+  const what = opts.simulator.kind === 'llm' ? `LLM persuadee (${opts.simulator.model ?? 'model'})` : 'scripted persuadee';
+  w(`${ENV_ID_V1}, ${what}: real PersuasionForGood persuaders replayed with each dialogue's real persona, last turn as CLOSE; ${opts.seeds} seed(s) per dialogue, figures averaged over seeds`);
+  const held = await replayV1('heldout', opts);
+  const heldFig = meanOf(held.perSeed.map((o) => v1Figures(held.real, o)));
+  w(formatV1Figures('held-out split (dialogue-id hash mod 4 = 3; never fitted)', heldFig));
+  let fitFig: V1Figures | undefined;
+  if (opts.fitSplit) {
+    const fit = await replayV1('fit', opts);
+    fitFig = meanOf(fit.perSeed.map((o) => v1Figures(fit.real, o)));
+    w(formatV1Figures('fit split (reference)', fitFig));
+  }
+  return { heldout: heldFig, fit: fitFig };
+}
+
+/** `calibrate persuasion`: Persuasion-v1, scripted or (with --sim llm and an endpoint) an LLM persuadee. */
+export const persuasionCalibration: Calibration = {
+  name: 'persuasion',
+  aliases: ['persuasion-v1'],
+  description: 'PersuasionForGood: replay real persuaders against the Persuasion-v1 persuadee (scripted or --sim llm), compare with real donations',
+  async run(opts) {
+    const sim = opts.sim ?? 'scripted';
+    const seeds = opts.seeds ?? (sim === 'llm' ? 1 : 3);
+    if (!Number.isInteger(seeds) || seeds < 1 || seeds > 50) throw new ConfigError('--seeds must be an integer from 1 to 50');
+    if (sim !== 'scripted' && sim !== 'llm') throw new ConfigError(`calibrate persuasion: --sim must be scripted or llm, got '${sim}'`);
+    if (sim === 'llm') {
+      const llm = await setupLlm(opts, { sim: true, agent: false });
+      await runV1Calibration({ seeds, limit: opts.limit, simulator: llm.simulator as SimulatorConfig, llm: llm.sim, out: process.stdout, progressFor: opts.progressFor });
+      process.stderr.write(`${llm.describe()}\n`);
+      return;
+    }
+    await runV1Calibration({ seeds, limit: opts.limit, simulator: { kind: 'scripted' }, out: process.stdout, fitSplit: true, progressFor: opts.progressFor });
   },
 };

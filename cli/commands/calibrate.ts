@@ -10,7 +10,7 @@ import { addLlmOptions, type LlmCliOptions } from '../llm-options.js';
 import { progress, type Progress } from '../progress.js';
 import { positiveInt } from '../run.js';
 import { clariqCalibration } from './calibrate-clariq.js';
-import { persuasionCalibration } from './calibrate-persuasion.js';
+import { persuasionCalibration, persuasionV0Calibration } from './calibrate-persuasion.js';
 
 export interface CalibrationOptions extends LlmCliOptions {
   /** Simulator seeds per item (e.g. per dialogue). */
@@ -35,7 +35,7 @@ export interface Calibration {
   run(opts: CalibrationOptions): Promise<void>;
 }
 
-export const calibrations: Calibration[] = [persuasionCalibration, clariqCalibration];
+export const calibrations: Calibration[] = [persuasionCalibration, persuasionV0Calibration, clariqCalibration];
 
 export function findCalibration(name: string): Calibration {
   const n = name.toLowerCase();

@@ -1,5 +1,6 @@
 /**
- * `dialogym selfplay`: multi-agent games of SocialDeduction-v0. Several agents take seats
+ * `dialogym selfplay`: multi-agent games of SocialDeduction (v1 by default, `--env SocialDeduction-v0`
+ * for the legacy version). Several agents take seats
  * (`--seats Red=expert,Blue=llm,Green=human`, or `--all expert` for every seat); the other seats are
  * played by the table (`--sim scripted|llm`). Writes one episode record per agent seat per game.
  */
@@ -10,17 +11,18 @@ import { ConfigError } from '../../core/errors.js';
 import { MAX_EPISODES } from '../../core/limits.js';
 import { checkOutput, JsonlOutput } from '../../core/output.js';
 import { validateRecord } from '../../core/record.js';
-import { checkKwargs, make } from '../../core/registry.js';
+import { checkKwargs } from '../../core/registry.js';
 import { recordResumeCheck } from '../../core/resume.js';
 import type { Json } from '../../core/types.js';
 import { COLOURS } from '../../envs/social-deduction/engine.js';
-import { ENV_ID } from '../../envs/social-deduction/index.js';
-import { runSelfPlay } from '../../envs/social-deduction/multi-agent.js';
+import { DEFAULT_SELFPLAY_ENV, runSelfPlay } from '../../envs/social-deduction/multi-agent.js';
+import { SOCIAL_VERSIONS } from '../../envs/social-deduction/define.js';
 import { addLlmOptions, type LlmCliOptions, setupLlm } from '../llm-options.js';
 import { progress } from '../progress.js';
 import { addOutputFlags, checkSeedRange, jsonObject, positiveInt, seedArg } from '../run.js';
 
 interface SelfPlayCliOptions extends LlmCliOptions {
+  env: string;
   seats?: string;
   all?: string;
   games: number;
@@ -45,7 +47,8 @@ function parseSeats(spec: string): Record<string, string> {
 
 export function register(program: Command): void {
   const cmd = addLlmOptions(program.command('selfplay'))
-    .description(`Multi-agent ${ENV_ID} games: agents take seats, the table plays the rest; one record per agent seat`)
+    .description('Multi-agent SocialDeduction games: agents take seats, the table plays the rest; one record per agent seat')
+    .option('--env <id>', 'SocialDeduction-v1 or the legacy SocialDeduction-v0', DEFAULT_SELFPLAY_ENV)
     .option('--seats <spec>', 'seats played by agents, e.g. Red=expert,Blue=random,Green=llm')
     .option('--all <agent>', 'give every seat to this agent (self-play)')
     .option('--games <n>', 'number of games', positiveInt('--games', MAX_EPISODES), 10)
@@ -56,6 +59,9 @@ export function register(program: Command): void {
     .option('--no-progress', 'no progress bar or progress lines');
   addOutputFlags(cmd, { resumable: true }).action(async (opts: SelfPlayCliOptions) => {
     if (!opts.seats && !opts.all) throw new ConfigError('selfplay needs --seats or --all');
+    const version = SOCIAL_VERSIONS[opts.env];
+    if (!version) throw new ConfigError(`--env must be one of ${Object.keys(SOCIAL_VERSIONS).join(', ')}, got '${opts.env}'`);
+    const ENV_ID = opts.env;
     if (!['scripted', 'llm'].includes(opts.sim)) throw new ConfigError(`--sim must be scripted or llm, got '${opts.sim}'`);
     checkSeedRange(opts.seed, opts.games, '--seed + --games');
     const kwargs = (opts.kwargs ?? {}) as Record<string, Json>;
@@ -80,17 +86,15 @@ export function register(program: Command): void {
     const probe = makeSeats();
     const tableKind = (llm?.simulator ?? { kind: opts.sim }).kind;
     const seatsJson = Object.fromEntries(colours.map((c) => [c, probe[c]?.id ?? `table:${tableKind}`]));
-    const env = make(ENV_ID, { kwargs });
-    const base = { envId: ENV_ID, envVersion: env.spec.version, kwargs: structuredClone(env.spec.kwargs), maxEpisodeSteps: null };
-    await env.close();
+    const base = { envId: ENV_ID, envVersion: version.version, kwargs: { ...version.defaultKwargs, ...kwargs }, maxEpisodeSteps: null };
+    const simulator = { kind: 'multi-agent', table: tableKind, seats: seatsJson };
     const keyRe = new RegExp(`^${ENV_ID}/selfplay/(\\d+)/([A-Za-z]+)$`);
     const resumeCheck = recordResumeCheck({
       file: opts.out,
       expected: (rec) => {
         const seat = keyRe.exec(rec.key)?.[2];
         const agent = seat ? probe[seat] : undefined;
-        if (!agent) return { ...base, simulator: { kind: 'multi-agent', table: tableKind, seats: seatsJson }, agent: { id: '(no agent seat)', config: null } };
-        return { ...base, simulator: { kind: 'multi-agent', table: tableKind, seats: seatsJson }, agent: { id: agent.id, config: agent.config ?? null } };
+        return { ...base, simulator, agent: agent ? { id: agent.id, config: agent.config ?? null } : { id: '(no agent seat)', config: null } };
       },
     });
     const out = await JsonlOutput.open(opts.out, { ...outFlags, check: resumeCheck.check });
@@ -111,6 +115,7 @@ export function register(program: Command): void {
         const seed = opts.seed + i;
         if (seatList.every((c) => have.has(keyOf(seed, c)))) continue;
         const { records, game } = await runSelfPlay({
+          envId: ENV_ID,
           seats: makeSeats(),
           kwargs,
           seed,

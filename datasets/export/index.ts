@@ -6,12 +6,12 @@
  */
 import { createHash } from 'node:crypto';
 import { ConfigError } from '../../core/errors.js';
-import { JsonlOutput } from '../../core/output.js';
 import type { EpisodeRecord } from '../../core/record.js';
 import type { Json } from '../../core/types.js';
 import { assertReadable, emptyInputStats, type InputStats, readRecords } from '../records-io.js';
 import { endedNaturally, messagesBefore, returnsToGo, roundReward, stateText } from '../text.js';
 import { EXPORT_FORMATS, type ExportFormat } from './schemas.js';
+import { TypedJsonlWriter } from './typed-json.js';
 
 export interface ExportOptions {
   /** Discount of `mc_return` in `transitions` (default 0.99). */
@@ -30,9 +30,6 @@ export interface ExportOptions {
   force?: boolean;
 }
 
-/** Where an export writes its lines. */
-type LineSink = Pick<JsonlOutput, 'write' | 'written'>;
-
 export interface ExportSummary {
   format: ExportFormat;
   input: InputStats;
@@ -49,13 +46,15 @@ export async function exportRecords(format: string, inPath: string, outPath: str
   if (!isExportFormat(format)) {
     throw new ConfigError(`unknown export format '${format}' (known: ${Object.keys(EXPORT_FORMATS).join(', ')})`);
   }
+  if (format === 'tasks') throw new ConfigError("the tasks format is built from an env, not from records: pass --env (and --split, --tasks) instead of --in");
   assertReadable(inPath);
   const gamma = opts.gamma ?? 0.99;
   if (!(gamma >= 0 && gamma <= 1)) throw new ConfigError(`--gamma must be in [0, 1], got ${opts.gamma}`);
   const top = opts.topPercent ?? 100;
   if (!(top > 0 && top <= 100)) throw new ConfigError(`--top-percent must be in (0, 100], got ${opts.topPercent}`);
-  // Written to a temporary file beside --out and renamed over it only when the export succeeded.
-  const writer = await JsonlOutput.open(outPath, { inputs: [{ path: inPath, flag: '--in' }], force: opts.force });
+  // The format's schema decides which numbers are written as floats (see typed-json.ts). Lines go
+  // to a temporary file beside --out, renamed over it only when the export succeeded.
+  const writer = new TypedJsonlWriter(outPath, EXPORT_FORMATS[format], { inputs: [{ path: inPath, flag: '--in' }], force: opts.force });
   try {
     let summary: ExportSummary;
     switch (format) {
@@ -82,7 +81,7 @@ export async function exportRecords(format: string, inPath: string, outPath: str
 async function simpleExport(
   format: ExportFormat,
   inPath: string,
-  writer: LineSink,
+  writer: TypedJsonlWriter,
   opts: ExportOptions,
   convert: (r: EpisodeRecord) => Json[],
 ): Promise<ExportSummary> {
@@ -136,15 +135,23 @@ export function toTransitions(r: EpisodeRecord, gamma: number): Json[] {
   }));
 }
 
-/** The whole episode as one chat; invalid actions stay in context but get weight 0 (not trained on). */
-export function toSft(r: EpisodeRecord): Json {
+/**
+ * The whole episode as one chat, every assistant turn a training target (TRL `SFTTrainer` with
+ * `assistant_only_loss=True` trains on all of them and has no per-message weight). An invalid
+ * action is therefore left out together with the feedback that answered it: it changed nothing in
+ * the episode, so the chat without the pair is the same conversation minus a mistake. Returns
+ * undefined when no valid action is left.
+ */
+export function toSft(r: EpisodeRecord): Json | undefined {
   const messages: Json[] = messagesBefore(r, 0);
   for (const t of r.turns) {
-    messages.push(t.invalidAction ? { role: 'assistant', content: t.action, weight: 0 } : { role: 'assistant', content: t.action });
+    if (t.invalidAction) continue;
+    messages.push({ role: 'assistant', content: t.action });
     messages.push({ role: 'user', content: t.observation });
   }
   // A chat for training ends on the assistant: the final observation teaches nothing.
   if (messages.length > 2 && messages[messages.length - 1].role === 'user') messages.pop();
+  if (!messages.some((m) => m.role === 'assistant')) return undefined;
   return { messages };
 }
 
@@ -153,7 +160,7 @@ export function toSft(r: EpisodeRecord): Json {
  * Pass 1 reads the returns (one float each) to find the threshold; ties at the threshold are kept
  * in file order until the quota is met, so the output is deterministic.
  */
-async function exportSft(inPath: string, writer: LineSink, topPercent: number, opts: ExportOptions): Promise<ExportSummary> {
+async function exportSft(inPath: string, writer: TypedJsonlWriter, topPercent: number, opts: ExportOptions): Promise<ExportSummary> {
   let keepAll = topPercent >= 100;
   let threshold = Number.NEGATIVE_INFINITY;
   let tiesQuota = Number.POSITIVE_INFINITY;
@@ -175,6 +182,8 @@ async function exportSft(inPath: string, writer: LineSink, topPercent: number, o
   }
   const input = emptyInputStats();
   let kept = 0;
+  let invalidDropped = 0;
+  let noValidAction = 0;
   for await (const { record } of readRecords(inPath, input)) {
     opts.onProgress?.(input.records);
     const ret = record.totals.return;
@@ -185,15 +194,20 @@ async function exportSft(inPath: string, writer: LineSink, topPercent: number, o
         tiesQuota -= 1;
       }
     }
-    if (record.turns.length === 0) continue;
-    writer.write(toSft(record));
+    const line = toSft(record);
+    if (!line) {
+      noValidAction += 1;
+      continue;
+    }
+    invalidDropped += record.totals.invalidActions;
+    writer.write(line);
     kept += 1;
   }
   return {
     format: 'sft',
     input,
     written: writer.written,
-    details: { topPercent, keptEpisodes: kept, returnThreshold: keepAll ? null : threshold },
+    details: { topPercent, keptEpisodes: kept, returnThreshold: keepAll ? null : threshold, invalidActionsDropped: invalidDropped, episodesWithoutValidAction: noValidAction },
   };
 }
 
@@ -264,7 +278,7 @@ interface PairPlan {
  *   them with identical turns up to k and different actions at k, the higher-return one is chosen.
  *   Pass 1 keeps only digests; pass 2 reads the needed records again.
  */
-async function exportDpo(inPath: string, writer: LineSink, opts: ExportOptions): Promise<ExportSummary> {
+async function exportDpo(inPath: string, writer: TypedJsonlWriter, opts: ExportOptions): Promise<ExportSummary> {
   const margin = opts.margin ?? 1e-9;
   const maxPerGroup = opts.maxPairsPerGroup ?? 8;
   const withMeta = opts.withMeta ?? false;

@@ -1,7 +1,11 @@
 /**
  * JSON Schemas of the export formats, registered with `core/formats.ts` so that
  * `dialogym validate --format <name>` checks exported files. Each schema is the contract of one
- * JSONL line; `the README` shows an example line of each.
+ * JSONL line (docs/datasets.md shows an example line of each and the `load_dataset` call).
+ *
+ * Every line of a format has the same keys with the same JSON types (issue 21): every key is
+ * required (absent values are `null`), and the writer (`typed-json.ts`) prints every `number`
+ * field with a decimal point, so loaders that type a column from its first rows see one type.
  */
 import { registerFormat } from '../../core/formats.js';
 import type { JsonSchema } from '../../core/schema.js';
@@ -9,9 +13,16 @@ import type { Json } from '../../core/types.js';
 
 const meta: JsonSchema = {
   type: 'object',
-  description: 'Where the line came from: the record key, env id, seed and anything format-specific.',
-  required: ['key', 'env'],
-  properties: { key: { type: 'string' }, env: { type: 'string' }, seed: { type: 'integer' } },
+  description: 'Where the line came from: the record key, env id, seed, episode return and agent.',
+  required: ['key', 'env', 'seed', 'return', 'agent'],
+  additionalProperties: false,
+  properties: {
+    key: { type: 'string' },
+    env: { type: 'string' },
+    seed: { type: 'integer' },
+    return: { type: 'number' },
+    agent: { type: 'string' },
+  },
 };
 
 /** LMRL-Gym `TextTrajectory`: text segments, one reward per segment (0 on non-actions), done. */
@@ -19,7 +30,7 @@ export const lmrlSchema: JsonSchema = {
   $id: 'https://dialogym.dev/schemas/export-lmrl-v1.json',
   title: 'dialogym export: LMRL-Gym text trajectory',
   type: 'object',
-  required: ['text_history', 'reward', 'done'],
+  required: ['text_history', 'reward', 'done', 'meta'],
   additionalProperties: false,
   properties: {
     text_history: {
@@ -43,7 +54,7 @@ export const transitionsSchema: JsonSchema = {
   $id: 'https://dialogym.dev/schemas/export-transitions-v1.json',
   title: 'dialogym export: transition',
   type: 'object',
-  required: ['key', 't', 'state', 'action', 'reward', 'next_state', 'done', 'truncated', 'return_to_go', 'mc_return', 'gamma'],
+  required: ['key', 'env', 't', 'state', 'action', 'reward', 'next_state', 'done', 'truncated', 'invalid', 'return_to_go', 'mc_return', 'gamma'],
   additionalProperties: false,
   properties: {
     key: { type: 'string' },
@@ -69,14 +80,17 @@ const chatMessage: JsonSchema = {
   properties: {
     role: { enum: ['system', 'user', 'assistant'] },
     content: { type: 'string' },
-    weight: { enum: [0, 1], description: 'OpenAI fine-tuning: 0 = do not train on this assistant message.' },
   },
 };
 
-/** OpenAI chat fine-tuning line. */
+/**
+ * Conversational SFT example (TRL `SFTTrainer` with `assistant_only_loss=True`; also OpenAI chat
+ * fine-tuning). Invalid actions are left out with the feedback that followed them, so every
+ * assistant turn is a training target (TRL has no per-message weight).
+ */
 export const sftSchema: JsonSchema = {
-  $id: 'https://dialogym.dev/schemas/export-sft-v1.json',
-  title: 'dialogym export: OpenAI chat fine-tuning example',
+  $id: 'https://dialogym.dev/schemas/export-sft-v2.json',
+  title: 'dialogym export: conversational fine-tuning example',
   type: 'object',
   required: ['messages'],
   additionalProperties: false,
@@ -137,6 +151,42 @@ export const dpoSchema: JsonSchema = {
   },
 };
 
+/**
+ * A prompt-only task for online RL: the chat the policy starts from, and the episode it belongs to.
+ * `info` is a JSON string (one string column, whatever the env's kwargs) that the adapters in
+ * python/ turn back into the same episode over `dialogym serve`.
+ */
+export const tasksSchema: JsonSchema = {
+  $id: 'https://dialogym.dev/schemas/export-tasks-v1.json',
+  title: 'dialogym export: online-RL task',
+  type: 'object',
+  required: ['prompt', 'env_id', 'seed', 'split', 'task_index', 'info'],
+  additionalProperties: false,
+  properties: {
+    prompt: {
+      type: 'array',
+      minItems: 2,
+      maxItems: 2,
+      description: "The env's instructions (system) and the first observation (user).",
+      items: {
+        type: 'object',
+        required: ['role', 'content'],
+        additionalProperties: false,
+        properties: { role: { enum: ['system', 'user'] }, content: { type: 'string' } },
+      },
+    },
+    env_id: { type: 'string' },
+    seed: { type: 'integer', minimum: 0 },
+    split: { type: ['string', 'null'], enum: ['dev', 'test', null] },
+    task_index: { type: ['integer', 'null'], minimum: 0 },
+    info: {
+      type: 'string',
+      contentMediaType: 'application/json',
+      description: 'JSON: {env_id, env_version, seed, split, task_index, kwargs, sim, max_episode_steps}.',
+    },
+  },
+};
+
 const isObj = (v: Json): boolean => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 export const EXPORT_FORMATS = {
@@ -144,6 +194,7 @@ export const EXPORT_FORMATS = {
   transitions: transitionsSchema,
   sft: sftSchema,
   dpo: dpoSchema,
+  tasks: tasksSchema,
 } as const;
 
 export type ExportFormat = keyof typeof EXPORT_FORMATS;
@@ -162,7 +213,7 @@ registerFormat({
 });
 registerFormat({
   name: 'sft',
-  description: 'OpenAI chat fine-tuning example {"messages": [...]}',
+  description: 'conversational fine-tuning example {"messages": [...]} (TRL SFTTrainer, assistant_only_loss)',
   schema: sftSchema,
   detect: (v) => isObj(v) && Array.isArray(v.messages) && Object.keys(v).length === 1,
 });
@@ -171,4 +222,10 @@ registerFormat({
   description: 'TRL preference pair {prompt, chosen, rejected} (conversational)',
   schema: dpoSchema,
   detect: (v) => isObj(v) && 'prompt' in v && 'chosen' in v && 'rejected' in v,
+});
+registerFormat({
+  name: 'tasks',
+  description: 'online-RL task {prompt, env_id, seed, split, task_index, info} for dialogym serve and the python/ adapters',
+  schema: tasksSchema,
+  detect: (v) => isObj(v) && 'prompt' in v && 'env_id' in v && 'info' in v,
 });

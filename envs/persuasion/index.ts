@@ -271,6 +271,8 @@ export const definition = defineEnv<PersuasionScenario, PersuasionContext>({
 
 registerMachineEnv(definition, {
   maxEpisodeSteps: 40,
+  // Superseded by Persuasion-v1; kept unchanged so that v0 records still replay and verify.
+  tags: ['legacy'],
   agents: {
     expert: () => new ExpertPersuader(),
     random: () => new RandomPersuader(),

@@ -9,9 +9,13 @@ import type { EpisodeRecord } from '../../core/record.js';
 import { validate } from '../../core/schema.js';
 import { exportRecords } from '../../datasets/export/index.js';
 import { EXPORT_FORMATS } from '../../datasets/export/schemas.js';
+import { exportTasks } from '../../datasets/export/tasks.js';
 import { generate } from '../../datasets/generate/runner.js';
 import { ExpertController } from '../../datasets/hindsight/controllers/expert.js';
 import { hindsightFile } from '../../datasets/hindsight/engine.js';
+import { make } from '../../core/registry.js';
+import { splitSeeds } from '../../eval/splits.js';
+import { columnTypes, type JsonType, showType } from './json-types.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dialogym-export-'));
 const records = join(dir, 'records.jsonl');
@@ -99,7 +103,7 @@ describe('exports validate against their registered schemas', () => {
     expect(mine.slice(0, -1).every((l) => !l.done)).toBe(true);
   });
 
-  it('sft: keeps exactly the top p % of episodes by return; invalid actions get weight 0', async () => {
+  it('sft: keeps exactly the top p % of episodes by return; invalid actions are left out with their feedback', async () => {
     const all = join(dir, 'sft-all.jsonl');
     await exportRecords('sft', records, all);
     const allLines = expectAllValid('sft', all) as { messages: { role: string; content: string }[] }[];
@@ -115,17 +119,30 @@ describe('exports validate against their registered schemas', () => {
     const returns = recs.map((r) => r.totals.return).sort((a, b) => b - a);
     expect(threshold).toBe(returns[kept.length - 1]);
 
-    // A record with an invalid action: kept in context, not trained on.
-    const bad = structuredClone(recs[0]) as EpisodeRecord;
+    // A record whose first action was invalid: TRL trains on every assistant turn, so the invalid
+    // action and the feedback that answered it are left out (it changed nothing in the episode).
+    const withTurns = recs.find((r) => r.turns.length >= 2) as EpisodeRecord;
+    const bad = structuredClone(withTurns);
     const first = bad.turns[0];
     if (!first) throw new Error('record without turns');
     first.invalidAction = { reason: 'test' };
+    first.action = 'NOT AN ACTION';
+    first.observation = 'Invalid action: test.';
+    bad.totals.invalidActions = 1;
+    const allBad = structuredClone(withTurns);
+    for (const t of allBad.turns) t.invalidAction = { reason: 'test' };
     const badFile = join(dir, 'bad.jsonl');
-    writeFileSync(badFile, `${JSON.stringify(bad)}\n`);
+    writeFileSync(badFile, `${JSON.stringify(bad)}\n${JSON.stringify(allBad)}\n`);
     const badOut = join(dir, 'sft-bad.jsonl');
-    await exportRecords('sft', badFile, badOut);
-    const [line] = expectAllValid('sft', badOut) as { messages: { role: string; weight?: number }[] }[];
-    expect(line?.messages.find((m) => m.role === 'assistant')?.weight).toBe(0);
+    const sb = await exportRecords('sft', badFile, badOut);
+    const lines = expectAllValid('sft', badOut) as { messages: { role: string; content: string }[] }[];
+    expect(lines).toHaveLength(1); // the episode with no valid action teaches nothing
+    expect(sb.details.episodesWithoutValidAction).toBe(1);
+    const msgs = lines[0]?.messages ?? [];
+    expect(msgs.map((m) => m.content)).not.toContain('NOT AN ACTION');
+    expect(msgs.map((m) => m.content)).not.toContain('Invalid action: test.');
+    expect(msgs.filter((m) => m.role === 'assistant')).toHaveLength(withTurns.turns.length - 1);
+    for (const m of msgs) expect(Object.keys(m).sort()).toEqual(['content', 'role']);
   });
 
   it('dpo: sampled branches and hindsight branches give pairs with chosen return above rejected', async () => {
@@ -165,5 +182,115 @@ describe('exports validate against their registered schemas', () => {
     expect(s.input.invalidRecords).toBe(1);
     await expect(exportRecords('parquet', records, out)).rejects.toThrow(/unknown export format/);
     await expect(exportRecords('sft', records, out, { topPercent: 0 })).rejects.toThrow(/top-percent/);
+  });
+});
+
+describe('every export format loads unchanged: same keys and JSON types on every row', () => {
+  /** Writes `format` from the test records (invalid actions, whole and fractional rewards included). */
+  const writers: Record<string, (out: string) => Promise<unknown>> = {
+    lmrl: (out) => exportRecords('lmrl', mixed(), out),
+    transitions: (out) => exportRecords('transitions', mixed(), out, { gamma: 1 }),
+    sft: (out) => exportRecords('sft', mixed(), out),
+    dpo: async (out) => {
+      const both = join(dir, 'both-uniform.jsonl');
+      writeFileSync(both, readFileSync(mixed(), 'utf8') + readFileSync(branches, 'utf8'));
+      return exportRecords('dpo', both, out, { withMeta: true });
+    },
+    tasks: (out) => exportTasks(out, { env: 'GuessNumber-v0', split: 'dev', count: 20 }),
+  };
+
+  /** The records, first one rewritten to have whole-number rewards only and an invalid action. */
+  let mixedFile: string | undefined;
+  function mixed(): string {
+    if (mixedFile) return mixedFile;
+    const first = structuredClone(recs.find((r) => r.turns.length >= 2)) as EpisodeRecord;
+    for (const t of first.turns) {
+      t.reward = Math.round(t.reward);
+      t.rewardComponents = { outcome: t.reward };
+    }
+    first.totals.return = first.turns.reduce((a, t) => a + t.reward, 0);
+    (first.turns[0] as EpisodeRecord['turns'][number]).invalidAction = { reason: 'uniformity test' };
+    first.totals.invalidActions = 1;
+    mixedFile = join(dir, 'mixed.jsonl');
+    writeFileSync(mixedFile, [first, ...recs].map((r) => JSON.stringify(r)).join('\n') + '\n');
+    return mixedFile;
+  }
+
+  /** Columns whose type is fixed by the format, whatever the data: floats stay floats. */
+  const expected: Record<string, Record<string, string>> = {
+    lmrl: { reward: 'list<float>', done: 'bool', 'meta.return': 'float', 'meta.seed': 'int' },
+    transitions: { reward: 'float', return_to_go: 'float', mc_return: 'float', gamma: 'float', t: 'int', invalid: 'bool' },
+    sft: { messages: 'list<{role: string, content: string}>' },
+    dpo: { 'meta.chosenReturn': 'float', 'meta.rejectedReturn': 'float', 'meta.turn': 'int' },
+    tasks: { seed: 'int', task_index: 'int', split: 'string', info: 'string', prompt: 'list<{role: string, content: string}>' },
+  };
+
+  const field = (t: JsonType, path: string): JsonType | null => {
+    let cur: JsonType | null = t;
+    for (const k of path.split('.')) cur = cur && cur.kind === 'struct' ? (cur.fields.get(k) ?? null) : null;
+    return cur;
+  };
+
+  for (const format of Object.keys(EXPORT_FORMATS)) {
+    it(`${format}: every row has the same keys and types; numbers declared float are written as floats`, async () => {
+      const write = writers[format];
+      expect(write, `the uniformity test covers ${format}`).toBeDefined();
+      const out = join(dir, `uniform-${format}.jsonl`);
+      await (write as (o: string) => Promise<unknown>)(out);
+      const text = readFileSync(out, 'utf8');
+      const lines = expectAllValid(format, out);
+      expect(lines.length).toBeGreaterThan(1);
+      const types = columnTypes(text); // throws at the first row that differs
+      for (const [path, want] of Object.entries(expected[format] ?? {})) expect(showType(field(types, path)), `${format}.${path}`).toBe(want);
+    });
+  }
+
+  it('the type check can fail: an integer in a float column, a key on some rows only', () => {
+    expect(() => columnTypes('{"r": 0.5}\n{"r": 1}\n')).toThrow(/int/);
+    expect(() => columnTypes('{"r": [0.0, 1]}\n')).toThrow(/float vs int/);
+    expect(() => columnTypes('{"a": 1, "b": null}\n{"a": 2}\n')).toThrow(/some rows only/);
+    expect(showType(columnTypes('{"a": null, "b": []}\n{"a": 1.5, "b": [1]}\n'))).toBe('{a: float, b: list<int>}');
+  });
+});
+
+describe('tasks: prompt-only rows for online RL', () => {
+  it('rows are the split tasks, with the prompt the env shows at reset and info that rebuilds the episode', async () => {
+    const out = join(dir, 'tasks.jsonl');
+    const s = await exportTasks(out, { env: 'GuessNumber-v0', split: 'test', count: 5, start: 3 });
+    expect(s.written).toBe(5);
+    const rows = expectAllValid('tasks', out) as {
+      prompt: { role: string; content: string }[];
+      env_id: string;
+      seed: number;
+      split: string;
+      task_index: number;
+      info: string;
+    }[];
+    const seeds = splitSeeds('GuessNumber-v0', 'test', 8);
+    const env = make('GuessNumber-v0');
+    for (const [k, row] of rows.entries()) {
+      expect(row.task_index).toBe(3 + k);
+      expect(row.seed).toBe(seeds[3 + k]);
+      const { observation } = await env.reset({ seed: row.seed });
+      expect(row.prompt).toEqual([
+        { role: 'system', content: observation.instructions },
+        { role: 'user', content: observation.newText },
+      ]);
+      const info = JSON.parse(row.info);
+      expect(info).toEqual({
+        env_id: 'GuessNumber-v0',
+        env_version: env.spec.version,
+        seed: row.seed,
+        split: 'test',
+        task_index: 3 + k,
+        kwargs: {},
+        sim: 'scripted',
+        max_episode_steps: null,
+      });
+      // Nothing hidden: the scenario is not in the row.
+      expect(JSON.stringify(row)).not.toContain(JSON.stringify(env.scenario()));
+    }
+    await env.close();
+    await expect(exportRecords('tasks', records, out)).rejects.toThrow(/built from an env/);
   });
 });

@@ -46,3 +46,16 @@ describe('calibrate persuasion', () => {
     }
   });
 });
+
+describe('calibrate persuasion (v1, scripted)', () => {
+  it('replays held-out dialogues through Persuasion-v1 and reports every figure', async () => {
+    const { runV1Calibration } = await import('../../cli/commands/calibrate-persuasion.js');
+    let out = '';
+    const r = await runV1Calibration({ seeds: 1, limit: 12, simulator: { kind: 'scripted' }, out: { write: (s: string) => (out += s) } });
+    expect(r.heldout.n).toBe(12);
+    for (const k of ['aucFinal', 'aucFirst', 'aucSampled', 'spearmanSampled', 'spearmanExpected', 'simMean', 'expectedMean'] as const) {
+      expect(Number.isFinite(r.heldout[k]), k).toBe(true);
+    }
+    expect(out).toMatch(/AUC\(gave > \$0\): final probability \d\.\d{3} vs after the first message \d\.\d{3}/);
+  });
+});
