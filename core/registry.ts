@@ -6,6 +6,7 @@
  * `--agent expert` resolves per environment.
  */
 import { type MachineEnvOptions, MachineEnv, type EnvDefinition } from './machine-env.js';
+import type { EngineName } from './machine-runner.js';
 import type { Env, Json, SimulatorConfig } from './types.js';
 import { OrderEnforcing, PassiveEnvChecker, TimeLimit } from './wrappers.js';
 import type { AuditProfile } from '../agents/adversaries/types.js';
@@ -22,6 +23,8 @@ export interface MakeOptions {
   /** Seed of the env's own stream for resets without a seed. */
   seed?: number;
   disableEnvChecker?: boolean;
+  /** Which engine runs the env's statechart (default: the cheapest that can; see core/machine-runner.ts). */
+  engine?: EngineName;
 }
 
 export interface EnvRegistration {

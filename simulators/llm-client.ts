@@ -36,6 +36,7 @@ import type { ValidateFunction } from 'ajv';
 import { addUsage, emptyUsage, type Json, type Usage } from '../core/types.js';
 import { type CachedExchange, cacheKey, canonicalJson, DEFAULT_CACHE_DIR, LlmCache } from './llm-cache.js';
 import { displayUrl, LlmError, type LlmErrorType, LlmUnavailableError, scrubSecrets } from './llm-errors.js';
+import { createUndiciFetch, type HttpTransport } from './llm-http.js';
 import { extractJson } from './llm-json.js';
 import type { ChatMessage, LlmProvider, StructuredRequest, StructuredResponse } from './types.js';
 
@@ -85,6 +86,12 @@ export interface LlmProviderConfig {
   label?: string;
   /** Where the provider's one-time warnings go (a cache that cannot be written). Default: stderr. */
   warn?: (line: string) => void;
+  /**
+   * HTTP client under the `openai` package: `undici` (default), a keep-alive pool with undici's
+   * `request` (simulators/llm-http.ts), or `fetch`, Node's global fetch. Same requests and replies;
+   * `npm run bench` shows what each costs.
+   */
+  http?: HttpTransport;
 }
 
 export interface ProviderStats {
@@ -222,6 +229,8 @@ class OpenAiCompatibleProvider implements LlmClientProvider {
       apiKey: config.apiKey || 'dialogym-no-key',
       maxRetries: 0,
       timeout: this.c.timeoutMs,
+      // Node's fetch costs several times our own work per call (docs/performance.md).
+      ...((config.http ?? 'undici') === 'undici' ? { fetch: createUndiciFetch({ connections: config.limiter ? undefined : config.maxConcurrency ?? 8 }) } : {}),
     });
     const limit = pLimit(Math.max(1, config.maxConcurrency ?? 8));
     this.limiter = config.limiter ?? (<T>(task: () => Promise<T>) => limit(task));
@@ -354,7 +363,8 @@ class OpenAiCompatibleProvider implements LlmClientProvider {
     for (;;) {
       const mode = this.structuredMode(req);
       const body = this.buildBody(messages, req, mode);
-      const key = cacheKey({ v: 1, body });
+      // The key (canonical JSON and a SHA-256 of the body) only matters with a cache.
+      const key = this.cache ? cacheKey({ v: 1, body }) : '';
       const hit = await this.cache?.get(key);
       if (hit) {
         this.stats.cacheHits += 1;
