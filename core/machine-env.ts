@@ -32,6 +32,7 @@ import {
   settledPromise,
   TransitionRunner,
 } from './machine-runner.js';
+import { nonStringActionReason } from './input.js';
 import { deriveSeed, Rng } from './rng.js';
 import { assertValid, compileSchema, formatErrors, type JsonSchema } from './schema.js';
 import {
@@ -243,7 +244,9 @@ export class MachineEnv<TScenario = Json, TContext extends BaseContext = BaseCon
   async step(action: string): Promise<StepResult> {
     const ep = this.requireEpisode();
     if (ep.done) throw new ProtocolError('step() after the episode ended; call reset()');
-    const text = typeof action === 'string' ? action : String(action);
+    // A buggy policy's null or object is an invalid action with feedback, never "null" sent on.
+    if (typeof action !== 'string') return this.invalidStep(nonStringActionReason(action));
+    const text = action;
     const ctx = this.context();
     let parsed: ParsedAction;
     try {
