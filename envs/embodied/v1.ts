@@ -33,7 +33,7 @@ import { EmbodiedExpertV1 } from '../../agents/embodied/expert-v1.js';
 import { parseHousePlan } from '../../agents/embodied/language.js';
 import { EmbodiedOracle } from '../../agents/embodied/oracle.js';
 import { EmbodiedRandom } from '../../agents/embodied/random.js';
-import { splitOfSeed } from '../../eval/splits.js';
+import { splitOfSeed } from '../../core/splits.js';
 import { type CommanderInputV1, type CommanderTurnV1, type FollowerAct, commanderTurnSchemaV1 } from '../../simulators/embodied/acts.js';
 import { type CommanderPersonaV1, type CommanderScenarioV1, ScriptedCommanderV1 } from '../../simulators/embodied/commander-v1.js';
 import { LlmCommanderV1 } from '../../simulators/embodied/llm-commander-v1.js';
