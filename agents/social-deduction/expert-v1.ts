@@ -46,7 +46,8 @@ export class SocialAgentV1 implements Agent {
 
   constructor(private readonly mode: V1Mode = 'expert') {
     this.id = mode;
-    this.params = { ...DEFAULT_NPC_PARAMS, recklessness: 0, listen: mode === 'deaf' ? 0 : 1, crossCheck: mode === 'deaf' ? 0 : 1 };
+    // It reads the written transcript: it forgets nothing (memory 0), unlike the scripted players.
+    this.params = { ...DEFAULT_NPC_PARAMS, memory: 0, recklessness: 0, listen: mode === 'deaf' ? 0 : 1, crossCheck: mode === 'deaf' ? 0 : 1 };
     this.config = { mode, params: this.params };
     if (mode === 'oracle') this.privileged = true;
   }

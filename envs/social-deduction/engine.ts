@@ -72,6 +72,12 @@ export interface GameRules {
    * goings escape it). v0: it sees nothing, so an imposter could kill next to busy players unseen.
    */
   workersSeeKills?: boolean;
+  /**
+   * v1: a player working in the room of a kill it sees drops its task (its progress is kept) and can
+   * report next tick. Without it a witness finished its task first, the body was found by someone
+   * else, and a witness who had not reported was weighed as a possible false witness.
+   */
+  witnessesStopWork?: boolean;
   /** v1: who wins when time runs out (v0: the imposters). */
   capWinner?: Winner;
   /** v1: whether finishing every task wins the game for the crew (v0: yes). */
@@ -434,6 +440,7 @@ export function resolveTick(g0: GameState, actions: Record<string, string>, rng:
   const working = new Set(living(g).filter((p) => player(g, p).busy > 0 || chosen[p] === 'do task'));
 
   // Kills happen at the tick's start positions.
+  const startled = new Set<string>();
   for (const p of living(g)) {
     const m = /^kill (.+)$/.exec(chosen[p] ?? '');
     if (!m) continue;
@@ -453,6 +460,12 @@ export function resolveTick(g0: GameState, actions: Record<string, string>, rng:
     pushLog(g, victim, { kind: 'died', t: g.tick, text: `${p} killed you in the ${rn}. You are dead.`, killer: p, room: killer.room });
     for (const w of living(g)) {
       if (w === p || player(g, w).room !== killer.room || (working.has(w) && !g.rules.workersSeeKills)) continue;
+      if (g.rules.witnessesStopWork) {
+        const ww = player(g, w);
+        ww.busy = 0;
+        ww.busyTask = null;
+        startled.add(w);
+      }
       pushLog(g, w, {
         kind: 'witness',
         t: g.tick,
@@ -479,7 +492,7 @@ export function resolveTick(g0: GameState, actions: Record<string, string>, rng:
     if (a?.startsWith('move ')) {
       const n = neighbour(g.setup, me.room, a.slice(5) as Direction);
       if (n !== null) me.room = n;
-    } else if (a === 'do task') {
+    } else if (a === 'do task' && !startled.has(p)) {
       const tasks = g.setup.tasks[p] ?? [];
       const i = tasks.findIndex((r, k) => r === me.room && (me.taskProgress[k] ?? 0) < g.rules.taskTicks);
       if (i >= 0) {

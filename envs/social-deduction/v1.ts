@@ -28,8 +28,8 @@ import { SocialAgentV1 } from '../../agents/social-deduction/expert-v1.js';
 import { SOCIAL_V1_ADVERSARIES } from '../../agents/social-deduction/adversaries.js';
 import { defaultKwargs as v0Kwargs, rulesFromKwargs, sampleScenario, type SocialScenario } from './config.js';
 import { socialDefinition } from './define.js';
-import { DEFAULT_RULES, DEFAULT_WEIGHTS } from './engine.js';
-import type { GameSetup } from './engine.js';
+import { DEFAULT_WEIGHTS } from './engine.js';
+import type { GameRules, GameSetup } from './engine.js';
 
 export const ENV_ID_V1 = 'SocialDeduction-v1';
 
@@ -45,13 +45,28 @@ export const defaultKwargsV1: Record<string, Json> = {
   // walking that says nothing about the game's point, talk.
   // A kill pays 0.02 (v0: 0.1): a per-kill reward pays recklessness whatever it costs the game.
   weights: { ...DEFAULT_WEIGHTS, task: 0.01, kill: 0.02 },
-  npc: { ...DEFAULT_NPC_PARAMS },
+  // The scripted players recall whom they saw for 3 ticks back from a meeting (`memory`): people
+  // remember where they went but soon forget whom they passed when; the agent has the written
+  // transcript, so what it saw is evidence only it can bring (with perfect recall the table found the
+  // imposter without the agent and following it paid: bandwagon scored 37). The scripted imposter
+  // kills quietly (`careful`), and with probability `recklessness` in front of others.
+  npc: { ...DEFAULT_NPC_PARAMS, memory: 3, careful: 1 },
   /** false: the scripted players say nothing in meetings (they still listen, survey and vote). */
   tableTalk: true,
+  /** Who wins when `maxTicks` runs out. */
   capWinner: 'imposters',
-  taskWin: true,
-  startCooldown: DEFAULT_RULES.killCooldown,
-  discoverAfter: 0,
+  // Finishing the tasks does not win in v1: with it, tasks decided games that talk should decide, and
+  // an imposter's best play was to kill early, recklessly, before the crew could finish. The crew
+  // wins by ejecting the imposter; the imposter at parity or when time runs out.
+  taskWin: false,
+  // The kill is ready at once at the start and after every meeting, when everyone stands together in
+  // the Cafeteria: a reckless imposter kills in front of the whole crew (and is ejected); a careful
+  // one waits until it is alone with a victim. With v0's 3 ticks the crowd had dispersed by then
+  // and kill-on-sight scored 70.
+  startCooldown: 0,
+  // A body nobody reports is found 6 ticks after the kill, and the meeting starts: games are a series
+  // of meetings rather than kills piling up in rooms nobody walks into.
+  discoverAfter: 6,
 };
 
 export function npcParamsV1(kwargs: Record<string, Json>): NpcParams {
@@ -73,6 +88,38 @@ export function roleSecrets(scenario: SocialScenario): string[] {
   return scenario.imposters.map((i) => `${i}=imposter`);
 }
 
+function capWinnerOf(v: Json | undefined): 'crewmates' | 'imposters' {
+  if (v !== 'crewmates' && v !== 'imposters') throw new ConfigError("SocialDeduction-v1: capWinner must be 'crewmates' or 'imposters'");
+  return v;
+}
+
+function boolKwarg(kwargs: Record<string, Json>, k: string): boolean {
+  const v = kwargs[k];
+  if (typeof v !== 'boolean') throw new ConfigError(`SocialDeduction-v1: ${k} must be true or false`);
+  return v;
+}
+
+function tickKwarg(kwargs: Record<string, Json>, k: string): number {
+  const v = kwargs[k];
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new ConfigError(`SocialDeduction-v1: ${k} must be an integer ≥ 0 (ticks)`);
+  return v;
+}
+
+/** v1's game rules from its kwargs (v0's rules plus v1's flags; see `GameRules` in engine.ts). */
+export function rulesV1(kwargs: Record<string, Json>): GameRules {
+  return {
+    ...rulesFromKwargs(kwargs),
+    seeAfterTask: true,
+    revealRoles: true,
+    workersSeeKills: true,
+    witnessesStopWork: true,
+    capWinner: capWinnerOf(kwargs.capWinner),
+    taskWin: boolKwarg(kwargs, 'taskWin'),
+    startCooldown: tickKwarg(kwargs, 'startCooldown'),
+    discoverAfter: tickKwarg(kwargs, 'discoverAfter'),
+  };
+}
+
 export const definitionV1 = socialDefinition({
   id: ENV_ID_V1,
   version: '1.0.0',
@@ -84,16 +131,7 @@ export const definitionV1 = socialDefinition({
     scripted: (ctx) => new NpcTable(ctx as SimulatorContext<GameSetup>),
     llm: (ctx) => new LlmTable(ctx as SimulatorContext<GameSetup>, (c) => new NpcTable(c)),
   },
-  rules: (kwargs) => ({
-    ...rulesFromKwargs(kwargs),
-    seeAfterTask: true,
-    revealRoles: true,
-    workersSeeKills: true,
-    capWinner: kwargs.capWinner === 'crewmates' ? 'crewmates' : 'imposters',
-    taskWin: kwargs.taskWin !== false,
-    startCooldown: Number(kwargs.startCooldown),
-    discoverAfter: Number(kwargs.discoverAfter),
-  }),
+  rules: rulesV1,
   params: (kwargs) => ({ ...npcParamsV1(kwargs) }),
   seat: { version: 1 },
   deferredRewards: DEFERRED,

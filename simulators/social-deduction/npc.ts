@@ -720,6 +720,12 @@ export function actNpc(m: Npc, legal: readonly string[], openTasks: readonly num
   const report = legal.find((a) => a.startsWith('report '));
   if (m.role === 'crewmate') {
     if (report) return report;
+    // A witness who walked on (moves and kills happen in the same tick) goes back to the body to report it.
+    const seen = m.witnessed.find((w) => w.t >= m.windowFrom);
+    if (seen && seen.room !== m.room) {
+      const dir = stepToward(setup, m.room, seen.room);
+      if (dir && legal.includes(`move ${dir}`)) return `move ${dir}`;
+    }
     if (legal.includes('do task')) return 'do task';
     if (openTasks.length) {
       let target = openTasks[0] as number;

@@ -4,12 +4,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../core/rng.js';
-import { DEFAULT_RULES, type GameRules, type GameSetup, type GameState, applyMessage, applySurvey, applyVotes, currentSpeaker, newGame, resolveTick } from '../../envs/social-deduction/engine.js';
+import { type GameRules, type GameSetup, type GameState, applyMessage, applySurvey, applyVotes, currentSpeaker, newGame, resolveTick } from '../../envs/social-deduction/engine.js';
 import { tableInput, fedAfter } from '../../envs/social-deduction/define.js';
 import { NpcTable } from '../../simulators/social-deduction/npc-table.js';
-import { DEFAULT_NPC_PARAMS, hear, newNpc, type Npc, observeNpc, speechIntents, voteNpc } from '../../simulators/social-deduction/npc.js';
+import { hear, newNpc, type Npc, observeNpc, speechIntents, voteNpc } from '../../simulators/social-deduction/npc.js';
 import { parseTalk } from '../../simulators/social-deduction/talk.js';
 import type { TableTurn } from '../../simulators/social-deduction/table.js';
+import { defaultKwargsV1, npcParamsV1, rulesV1 } from '../../envs/social-deduction/v1.js';
 
 const SETUP: GameSetup = {
   players: ['Red', 'Blue', 'Green', 'Yellow', 'Purple'],
@@ -20,10 +21,11 @@ const SETUP: GameSetup = {
   startRoom: 0,
   tasks: { Blue: [1, 2, 3], Green: [4, 5, 1], Yellow: [2, 3, 4], Purple: [5, 1, 2] },
 };
-const RULES: GameRules = { ...DEFAULT_RULES, killCooldown: 3, seeAfterTask: true, revealRoles: true, workersSeeKills: true };
+// v1's own rules and scripted players, as registered (defaults of SocialDeduction-v1).
+const RULES: GameRules = rulesV1(defaultKwargsV1);
 const AGENT = 'Yellow';
 const SEATS = SETUP.players.filter((p) => p !== AGENT);
-const PARAMS = { ...DEFAULT_NPC_PARAMS };
+const PARAMS = npcParamsV1(defaultKwargsV1);
 
 /** The game and the table that plays every seat but the agent's. */
 class Harness {
@@ -89,6 +91,38 @@ describe('SocialDeduction-v1 table', () => {
     expect(votes.Green).toBe('Red');
     expect(votes.Purple).toBe('Red');
     h.g = applyVotes(h.g, { ...votes, [AGENT]: 'Red' });
+    expect(h.g.meeting?.result?.ejected).toBe('Red');
+  });
+
+  it('a witness busy with a task drops it, reports the body next tick and accuses the killer', () => {
+    // Green starts a task in the Weapons at the tick Red kills Blue there.
+    const h = new Harness({ Red: 1, Blue: 1, Green: 1, Yellow: 0, Purple: 0 });
+    h.tick('wait', { Red: 'kill Blue', Blue: 'wait', Green: 'do task' });
+    expect(h.g.logs.Green?.some((e) => e.kind === 'witness' && e.killer === 'Red')).toBe(true);
+    expect(h.g.players.Green?.busy).toBe(0);
+    h.tick('wait');
+    expect(h.g.meeting?.reporter).toBe('Green');
+    h.meeting('I was in the Cafeteria at tick 1.');
+    const claims = h.messages().filter((m) => m.speaker === 'Green').flatMap((m) => parseTalk(m.message, 'Green', SETUP));
+    expect(claims).toContainEqual({ kind: 'kill', killer: 'Red', victim: 'Blue', room: 1 });
+    const t = h.turn();
+    h.g = applyVotes(h.g, { ...(t as Extract<TableTurn, { kind: 'vote' }>).votes, [AGENT]: 'skip' });
+    expect(h.g.meeting?.result?.ejected).toBe('Red');
+  });
+
+  it('a kill in front of the crowd when the kill is ready after a meeting gets the killer ejected', () => {
+    // Everyone back in the Cafeteria, kill ready at once (startCooldown 0): Red kills Blue there.
+    const h = new Harness({ Red: 0, Blue: 0, Green: 0, Yellow: 0, Purple: 0 });
+    h.tick('wait', { Red: 'kill Blue' });
+    // Witnesses who walked on in that tick come back to the body and report it.
+    for (let i = 0; i < 3 && h.g.phase === 'action'; i++) h.tick('wait');
+    expect(h.g.phase).toBe('discussion');
+    expect(h.g.meeting?.reporter).not.toBe('Red');
+    h.meeting('I was in the Cafeteria at tick 0.');
+    const t = h.turn();
+    const votes = (t as Extract<TableTurn, { kind: 'vote' }>).votes;
+    expect(Object.entries(votes).filter(([p, v]) => p !== 'Red' && v === 'Red').length).toBeGreaterThanOrEqual(2);
+    h.g = applyVotes(h.g, { ...votes, [AGENT]: 'skip' });
     expect(h.g.meeting?.result?.ejected).toBe('Red');
   });
 
