@@ -50,7 +50,7 @@ interface Line {
 }
 
 async function collect(envId: string): Promise<Line[]> {
-  const env = make(envId, { kwargs: { agentRole: 'crewmate' } });
+  const env = make(envId, { kwargs: { agentRole: 'crewmate', ...(process.env.SPEECH_KW ? JSON.parse(process.env.SPEECH_KW) : {}) } });
   const agent = createAgent('expert', { envId });
   const lines: Line[] = [];
   for (let g = 0; g < games; g++) {
@@ -66,6 +66,7 @@ async function collect(envId: string): Promise<Line[]> {
     lines.push(...judge(g, observation.instructions, observation.transcript, scenario));
   }
   await env.close();
+  if (process.env.SPEECH_DUMP) (await import('node:fs')).writeFileSync(process.env.SPEECH_DUMP, lines.map((l) => JSON.stringify(l)).join('\n'));
   return lines;
 }
 

@@ -14,13 +14,14 @@
  * - `silent`: plays the action phase like the expert but says nothing in meetings, answers uniform
  *   surveys and skips every vote. The gap expert − silent measures what talk is worth.
  * - `oracle` (privileged): knows every role from the scenario. As a crewmate it names and votes the
- *   imposter from the first message on; as an imposter it also knows the crewmates' task rooms and
- *   hunts where a crewmate will be alone.
+ *   imposter from the first message on. As an imposter it plays the expert: the roles are no secret
+ *   to an imposter (v1 tells it its mates), and the scenario adds only the crewmates' task rooms,
+ *   which with v1's eight tasks cover every room (a hunt for rooms where one crewmate works was
+ *   measured worse than the expert in round 1 and never triggers with eight tasks).
  */
 import { deriveSeed, Rng } from '../../core/rng.js';
 import type { Observation } from '../../core/types.js';
 import type { LogEntry } from '../../envs/social-deduction/engine.js';
-import { distance, stepToward } from '../../envs/social-deduction/engine.js';
 import type { SocialScenario } from '../../envs/social-deduction/config.js';
 import { actNpc, DEFAULT_NPC_PARAMS, type Npc, type NpcParams, newNpc, observeNpc, speechIntents, surveyNpc, voteNpc } from '../../simulators/social-deduction/npc.js';
 import { type Intent, realizeAll } from '../../simulators/social-deduction/phrases.js';
@@ -54,8 +55,10 @@ export class SocialAgentV1 implements Agent {
 
   reset(ctx: AgentEpisodeContext): void {
     this.params = { ...this.params, rebut: 1, frame: DEFAULT_NPC_PARAMS.frame, truthfulAlibi: 0 };
-    this.rng = Rng.fromSeed(deriveSeed(ctx.seed, `social-v1-${this.mode}`));
-    this.talkRng = Rng.fromSeed(deriveSeed(ctx.seed, `social-v1-${this.mode}/talk`));
+    // Every mode draws from the expert's streams (common random numbers): on one seed, expert, deaf,
+    // silent and oracle differ only where their play differs, so paired gaps measure behaviour.
+    this.rng = Rng.fromSeed(deriveSeed(ctx.seed, 'social-v1-expert'));
+    this.talkRng = Rng.fromSeed(deriveSeed(ctx.seed, 'social-v1-expert/talk'));
     this.facts = null;
     this.mind = null;
     this.cursor = 0;
@@ -118,8 +121,7 @@ export class SocialAgentV1 implements Agent {
       return `VOTE ${voteNpc(m, legal.map((a) => a.slice(5)), this.params)}`;
     }
     if (legal.length) {
-      const hunt = this.hunt(legal);
-      return hunt ?? actNpc(m, legal, this.openTasks, f.setup, this.params, this.rng, true);
+      return actNpc(m, legal, this.openTasks, f.setup, this.params, this.rng, true);
     }
     if (silent) return 'SAY ...';
     const alive = livingFrom(obs, f);
@@ -132,27 +134,6 @@ export class SocialAgentV1 implements Agent {
       }
     }
     return `SAY ${realizeAll(intents, f.setup, this.talkRng)}`;
-  }
-
-  /** Oracle imposter: without a quiet kill, walk toward the nearest room where exactly one crewmate has a task. */
-  private hunt(legal: string[]): string | null {
-    const s = this.scenario;
-    const m = this.mind;
-    const f = this.facts;
-    if (!s || !m || !f || f.role !== 'imposter' || legal.some((a) => a.startsWith('kill '))) return null;
-    const count = new Map<number, number>();
-    for (const [p, rooms] of Object.entries(s.tasks)) {
-      if (m.dead.includes(p)) continue;
-      for (const r of new Set(rooms)) count.set(r, (count.get(r) ?? 0) + 1);
-    }
-    let best: number | null = null;
-    for (const [r, n] of count) {
-      if (n !== 1 || r === m.room) continue;
-      if (best === null || distance(f.setup, m.room, r) < distance(f.setup, m.room, best)) best = r;
-    }
-    if (best === null) return null;
-    const dir = stepToward(f.setup, m.room, best);
-    return dir && legal.includes(`move ${dir}`) ? `move ${dir}` : null;
   }
 }
 

@@ -50,7 +50,12 @@ export const defaultKwargsV1: Record<string, Json> = {
   // transcript, so what it saw is evidence only it can bring (with perfect recall the table found the
   // imposter without the agent and following it paid: bandwagon scored 37). The scripted imposter
   // kills quietly (`careful`), and with probability `recklessness` in front of others.
-  npc: { ...DEFAULT_NPC_PARAMS, memory: 3, careful: 1 },
+  //
+  // They weigh a claim they can refute (credibility, suspicion) but do not voice call-outs (`rebut`
+  // 0): the imposter runs the same policy on its cover story, is accused more, and so called its
+  // accusers liars more often — "is lying" / "that's not true" became the top wording tell (the
+  // speech classifier went from 59 % to 65 % with call-outs voiced). The agent may call out.
+  npc: { ...DEFAULT_NPC_PARAMS, memory: 3, careful: 1, rebut: 0 },
   /** false: the scripted players say nothing in meetings (they still listen, survey and vote). */
   tableTalk: true,
   /** Who wins when `maxTicks` runs out. */

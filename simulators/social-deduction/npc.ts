@@ -201,11 +201,13 @@ function toldRoomAt(m: Npc, t: number): number | null {
 }
 
 function toldSawAt(m: Npc, t: number): string[] | null {
+  // Forgotten by everyone alike, cover story included: an imposter that recalled (or invented) older
+  // sightings than a crewmate can would stand out by what it mentions.
+  if (m.memory && t <= (m.meeting?.t ?? m.tick) - m.memory) return null;
   const c = m.meeting?.cover;
   if (c && t >= c.from && t <= c.to) return c.frame && c.frame.t === t ? [c.frame.target, c.frame.victim] : [];
   const x = m.at[t];
   if (!x || x[1] === null) return null;
-  if (m.memory && t <= (m.meeting?.t ?? m.tick) - m.memory) return null;
   // An imposter never mentions its victims near their deaths.
   if (m.role === 'imposter') return x[1].filter((p) => !m.kills.some((k) => k.victim === p && Math.abs(k.t - t) <= 2));
   return x[1];
@@ -691,7 +693,7 @@ function relevantSighting(m: Npc, living: readonly string[]): Intent | null {
   const mt = m.meeting;
   if (!mt) return null;
   const frame = mt.cover?.frame;
-  if (frame && living.includes(frame.target)) return { kind: 'saw', target: frame.target, other: frame.victim, room: frame.room, t: frame.t };
+  if (frame && living.includes(frame.target) && toldSawAt(m, frame.t) !== null) return { kind: 'saw', target: frame.target, other: frame.victim, room: frame.room, t: frame.t };
   const victims = mt.bodies.map((b) => b.player);
   let withVictim: Intent | null = null;
   let inBodyRoom: Intent | null = null;

@@ -43,7 +43,7 @@ type Variants<I> = ((i: I, room: (r: number) => string) => string)[];
 const WHERE: Variants<Extract<Intent, { kind: 'where' }>> = [
   (i, r) => (i.from === i.to ? `I was in the ${r(i.room)} at tick ${i.from}.` : `I was in the ${r(i.room)} from tick ${i.from} to tick ${i.to}.`),
   (i, r) => (i.from === i.to ? `At tick ${i.from} I was in the ${r(i.room)}.` : `From tick ${i.from} to tick ${i.to} I was in the ${r(i.room)}.`),
-  (i, r) => (i.from === i.to ? `I was in the ${r(i.room)} around tick ${i.from}.` : `I stayed in the ${r(i.room)} from tick ${i.from} to tick ${i.to}.`),
+  (i, r) => (i.from === i.to ? `I was in the ${r(i.room)} around tick ${i.from}.` : `I was in the ${r(i.room)} the whole time from tick ${i.from} to tick ${i.to}.`),
 ];
 
 /** "Red", "Red and Blue", "Red, Blue and Green". */

@@ -121,8 +121,10 @@ describe('SocialDeduction-v1 table', () => {
     h.meeting('I was in the Cafeteria at tick 0.');
     const t = h.turn();
     const votes = (t as Extract<TableTurn, { kind: 'vote' }>).votes;
-    expect(Object.entries(votes).filter(([p, v]) => p !== 'Red' && v === 'Red').length).toBeGreaterThanOrEqual(2);
-    h.g = applyVotes(h.g, { ...votes, [AGENT]: 'skip' });
+    // Both scripted witnesses vote Red; the agent (who saw it too) does the same.
+    expect(votes.Green).toBe('Red');
+    expect(votes.Purple).toBe('Red');
+    h.g = applyVotes(h.g, { ...votes, [AGENT]: 'Red' });
     expect(h.g.meeting?.result?.ejected).toBe('Red');
   });
 
@@ -196,9 +198,11 @@ describe('SocialDeduction-v1 table', () => {
     hear(m, 'Red', parseTalk('I was in the Storage from tick 3 to tick 5.', 'Red', SETUP), SETUP, PARAMS);
     expect(m.trust.Red).toBeLessThan(before / 2);
     expect(m.suspicion.Red).toBeGreaterThan(m.suspicion.Purple as number);
-    // And it says so in the next round, with the fact.
-    speechIntents(m, ['Red', 'Green', 'Yellow', 'Purple'], PARAMS);
-    const next = speechIntents(m, ['Red', 'Green', 'Yellow', 'Purple'], PARAMS);
+    // A player that voices call-outs (the expert agent; v1's scripted players keep them to
+    // themselves, rebut 0) says so in the next round, with the fact.
+    const loud = { ...PARAMS, rebut: 1 };
+    speechIntents(m, ['Red', 'Green', 'Yellow', 'Purple'], loud);
+    const next = speechIntents(m, ['Red', 'Green', 'Yellow', 'Purple'], loud);
     expect(next).toContainEqual({ kind: 'lying', target: 'Red' });
   });
 });
