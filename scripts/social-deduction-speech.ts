@@ -2,7 +2,7 @@
  * Can the imposter be read off its wording? The speech-classifier figure of
  * docs/envs/social-deduction.md.
  *
- *   npx tsx scripts/social-deduction-speech.ts [--games 600] [--seed 0] [--envs SocialDeduction-v0,SocialDeduction-v1]
+ *   npx tsx scripts/social-deduction-speech.ts [--games 600] [--seed 0] [--envs SocialDeduction-v0,SocialDeduction-v1] [--kwargs JSON]
  *
  * For each env it plays `--games` games with the expert in a crewmate seat against the scripted
  * table and collects every line a scripted player said (speaker, role, game). Games are split 70/30
@@ -26,7 +26,7 @@ import { createAgent } from '../agents/registry.js';
 import { readEntry, readInstructions } from '../agents/social-deduction/read.js';
 import { make } from '../core/registry.js';
 import { Rng } from '../core/rng.js';
-import type { TranscriptEntry } from '../core/types.js';
+import type { Json, TranscriptEntry } from '../core/types.js';
 import type { SocialScenario } from '../envs/social-deduction/config.js';
 import { checkClaim, DEFAULT_NPC_PARAMS, newNpc, observeNpc } from '../simulators/social-deduction/npc.js';
 import { parseTalk } from '../simulators/social-deduction/talk.js';
@@ -39,6 +39,8 @@ function arg(name: string, fallback: string): string {
 const games = Number(arg('games', '600'));
 const seed0 = Number(arg('seed', '0'));
 const envs = arg('envs', 'SocialDeduction-v0,SocialDeduction-v1').split(',');
+/** `--kwargs '{"npc": {"rebut": 1}}'`: env kwargs on top of the defaults (to measure a variant). */
+const extraKwargs = JSON.parse(arg('kwargs', '{}')) as Record<string, Json>;
 
 interface Line {
   game: number;
@@ -50,7 +52,7 @@ interface Line {
 }
 
 async function collect(envId: string): Promise<Line[]> {
-  const env = make(envId, { kwargs: { agentRole: 'crewmate', ...(process.env.SPEECH_KW ? JSON.parse(process.env.SPEECH_KW) : {}) } });
+  const env = make(envId, { kwargs: { agentRole: 'crewmate', ...extraKwargs } });
   const agent = createAgent('expert', { envId });
   const lines: Line[] = [];
   for (let g = 0; g < games; g++) {
@@ -66,7 +68,6 @@ async function collect(envId: string): Promise<Line[]> {
     lines.push(...judge(g, observation.instructions, observation.transcript, scenario));
   }
   await env.close();
-  if (process.env.SPEECH_DUMP) (await import('node:fs')).writeFileSync(process.env.SPEECH_DUMP, lines.map((l) => JSON.stringify(l)).join('\n'));
   return lines;
 }
 

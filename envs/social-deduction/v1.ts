@@ -168,17 +168,6 @@ registerMachineEnv(definitionV1, {
       { name: 'imposter', kwargs: { agentRole: 'imposter' } },
     ],
     adversaries: SOCIAL_V1_ADVERSARIES,
-    // Open at the end of issue 16's first pass (figures: docs/envs/social-deduction.md, 200 dev seeds).
-    knownOpen: {
-      silence:
-        "crewmate: the expert's action play alone (tasks, reports) is ~45 of the crewmate scale, because the scripted table finds the imposter in most games without the agent (silent 70 % wins, expert 75 %, random 54 %)",
-      'reward-prober': 'crewmate: plays like silence (the deferred rewards reveal nothing, so its votes are skips); same cause as silence',
-      'template-reader': 'crewmate: expert actions (see silence) plus voting the accused — defensive sentences track being accused, not the role',
-      'always-accuse': 'crewmate: expert actions (see silence); the accusation itself costs it suspicion',
-      bandwagon: 'crewmate: following the table is nearly as good as reasoning while the scripted table is usually right',
-      'kill-on-sight':
-        'imposter: a witnessed kill does cost the game (every sampled game with a witness ended with the imposter ejected), but its unwitnessed kills are the expert',
-    },
     shortSeeds: 40,
   },
 });
