@@ -310,9 +310,14 @@ export function newGame(setup: GameSetup, rules: GameRules): GameState {
 }
 
 /** The copy every transition starts from: the parts transitions change are copied, logs appended to copies. */
-function draft(g: GameState): GameState {
-  const players: Record<string, PlayerState> = {};
-  for (const [k, v] of Object.entries(g.players)) players[k] = { ...v, taskProgress: [...v.taskProgress] };
+function draft(g: GameState, copyPlayers = true): GameState {
+  // Meeting steps (surveys, messages, votes) never change a player: they share the previous state's
+  // player records, which saves most of a draft's allocations on the steps a game has most of.
+  let players = g.players;
+  if (copyPlayers) {
+    players = {};
+    for (const [k, v] of Object.entries(g.players)) players[k] = { ...v, taskProgress: [...v.taskProgress] };
+  }
   // Logs are copied lazily by `pushLog`, on a draft's first append to each player's log.
   const logs: Record<string, LogEntry[]> = { ...g.logs };
   const rewards: Record<string, Record<string, number>> = {};
@@ -655,7 +660,7 @@ export function crewBeliefOnImposters(g: GameState, answers: Record<string, Reco
  */
 export function applySurvey(g0: GameState, answers: Record<string, Record<string, number>>): GameState {
   if (g0.phase !== 'discussion' || g0.meeting?.step !== 'survey') throw new Error('applySurvey out of turn');
-  const g = draft(g0);
+  const g = draft(g0, false);
   const m = meetingOf(g);
   const norm: Record<string, Record<string, number>> = {};
   for (const { player: p, candidates } of surveyRequests(g0)) norm[p] = normalize(answers[p], candidates);
@@ -691,7 +696,7 @@ export const MAX_MESSAGE_CHARS = 500;
 
 export function applyMessage(g0: GameState, speaker: string, message: string): GameState {
   if (currentSpeaker(g0) !== speaker) throw new Error(`applyMessage: it is not ${speaker}'s turn`);
-  const g = draft(g0);
+  const g = draft(g0, false);
   const m = meetingOf(g);
   const text = message.replace(/\s+/g, ' ').trim().slice(0, MAX_MESSAGE_CHARS) || '...';
   for (const p of g.setup.players) pushLog(g, p, { kind: 'message', t: g.tick, text: `${speaker}: ${text}`, speaker, message: text });
@@ -728,7 +733,7 @@ export function tally(votes: Record<string, string>): { ejected: string | null; 
 
 export function applyVotes(g0: GameState, votes: Record<string, string>): GameState {
   if (g0.phase !== 'voting') throw new Error('applyVotes out of turn');
-  const g = draft(g0);
+  const g = draft(g0, false);
   const m = meetingOf(g);
   const cast: Record<string, string> = {};
   for (const { player: p, options } of voteRequests(g0)) {
