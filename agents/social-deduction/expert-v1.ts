@@ -48,7 +48,7 @@ export class SocialAgentV1 implements Agent {
   constructor(private readonly mode: V1Mode = 'expert') {
     this.id = mode;
     // It reads the written transcript: it forgets nothing (memory 0), unlike the scripted players.
-    this.params = { ...DEFAULT_NPC_PARAMS, memory: 0, recklessness: 0, listen: mode === 'deaf' ? 0 : 1, crossCheck: mode === 'deaf' ? 0 : 1 };
+    this.params = { ...DEFAULT_NPC_PARAMS, memory: 0, avoidBodies: 1, recklessness: 0, listen: mode === 'deaf' ? 0 : 1, crossCheck: mode === 'deaf' ? 0 : 1 };
     this.config = { mode, params: this.params };
     if (mode === 'oracle') this.privileged = true;
   }

@@ -58,6 +58,8 @@ export interface NpcParams {
    * written transcript.
    */
   memory: number;
+  /** Imposter: 1 stays out of the rooms of its own unreported kills (the expert agent; 0 for the scripted players). */
+  avoidBodies: number;
   /** Imposter: 1 kills only when nobody else was with it and the victim a tick before (as the expert does). */
   careful: number;
 }
@@ -75,6 +77,7 @@ export const DEFAULT_NPC_PARAMS: NpcParams = {
   truthfulAlibi: 0,
   memory: 0,
   careful: 0,
+  avoidBodies: 0,
 };
 
 /** One tick of the own timeline: room, and whom it saw (null: it was working and saw nothing). */
@@ -759,10 +762,14 @@ export function actNpc(m: Npc, legal: readonly string[], openTasks: readonly num
     }
     m.fake = null;
   }
-  // A neighbouring room, as a crewmate's nearest task usually is.
-  if (!m.fake || m.fake.room === m.room) {
-    const near = setup.roomNames.map((_, i) => i).filter((i) => distance(setup, m.room, i) === 1);
-    m.fake = { room: near.length ? rng.pick(near) : m.room, left: 3 };
+  // A neighbouring room, as a crewmate's nearest task usually is. A player with `avoidBodies` (the
+  // expert agent) keeps out of the rooms of its own unreported kills: being seen near a body is
+  // the commonest way it was caught.
+  const bodyRooms = params.avoidBodies > 0 ? m.kills.filter((k) => k.t >= m.windowFrom).map((k) => k.room) : [];
+  if (!m.fake || m.fake.room === m.room || bodyRooms.includes(m.fake.room)) {
+    const all = setup.roomNames.map((_, i) => i).filter((i) => distance(setup, m.room, i) === 1);
+    const near = all.filter((i) => !bodyRooms.includes(i));
+    m.fake = { room: near.length ? rng.pick(near) : all.length ? rng.pick(all) : m.room, left: 3 };
   }
   const dir = stepToward(setup, m.room, m.fake.room);
   if (dir && legal.includes(`move ${dir}`)) return `move ${dir}`;
