@@ -90,6 +90,13 @@ export function register(program: Command): void {
       process.stderr.write(
         `evaluating ${agents.join(', ')} on ${envIds.length} environment(s), ${flags.episodes} dev episodes each, ${flags.workers} worker thread(s)\n`,
       );
+      // The three agents' summaries resolve the same references: say each line once.
+      const said = new Set<string>();
+      const logOnce = (l: string) => {
+        if (said.has(l)) return;
+        said.add(l);
+        process.stderr.write(`${l}\n`);
+      };
       const optsFor = (agent: string): EvaluateOptions => ({
         agent,
         envIds: envsFor(agent),
@@ -102,7 +109,7 @@ export function register(program: Command): void {
         referenceRuns,
         pool,
         normalize: flags.normalize,
-        log: (l) => process.stderr.write(`${l}\n`),
+        log: logOnce,
       });
       const files: string[] = [];
       try {
