@@ -11,7 +11,7 @@
  * one pass over the sentences, a few microseconds per message.
  */
 import { findOffences, normaliseMessage } from '../offences.js';
-import { splitSentences } from '../recogniser.js';
+import { RECOGNISER_TOKEN, splitSentences } from '../recogniser.js';
 import { strategyRecogniser } from '../resources.js';
 import { type Concern, CONCERNS } from '../concerns.js';
 
@@ -225,41 +225,81 @@ function suggestedAmount(text: string): number | null {
   return 1;
 }
 
-/** Word overlap of two normalised messages relative to the longer one. */
-function overlap(a: string, b: string): number {
-  const wa = a.split(' ');
-  const wb = new Set(b.split(' '));
-  if (wa.length === 0 || wb.size === 0) return 0;
-  let hit = 0;
-  for (const w of wa) if (wb.has(w)) hit++;
-  return hit / Math.max(wa.length, wb.size);
+/** Words of a normalised message (cached by the caller: earlier messages are compared at every step). */
+export type WordCache = Map<string, string[]>;
+
+function wordsOf(normalised: string, cache: WordCache | undefined): string[] {
+  let w = cache?.get(normalised);
+  if (!w) {
+    w = normalised.split(' ');
+    if (cache) {
+      if (cache.size > 64) cache.clear();
+      cache.set(normalised, w);
+    }
+  }
+  return w;
 }
 
-/** Reads one persuader message; `previous` holds the normalised earlier messages (for repetition). */
-export function perceive(text: string, turn: number, previous: readonly string[]): Perception {
+/**
+ * A near-copy of an earlier message: identical once normalised, or (over 20 characters) more than
+ * 80 % of an earlier message's words found in this one, relative to the longer of the two.
+ */
+function repeats(normalised: string, previous: readonly string[], cache: WordCache | undefined): boolean {
+  if (normalised.length === 0 || previous.length === 0) return false;
+  let mine: Set<string> | null = null;
+  for (const p of previous) {
+    if (p === normalised) return true;
+    if (normalised.length <= 20) continue;
+    const wa = wordsOf(p, cache);
+    mine ??= new Set(normalised.split(' '));
+    // hit ≤ |wa|, so when |wa| ≤ 0.8·|mine| the share cannot exceed 0.8.
+    if (wa.length === 0 || mine.size === 0 || wa.length <= 0.8 * mine.size) continue;
+    let hit = 0;
+    for (const w of wa) if (mine.has(w)) hit++;
+    if (hit / Math.max(wa.length, mine.size) > 0.8) return true;
+  }
+  return false;
+}
+
+/**
+ * Reads one persuader message; `previous` holds the normalised earlier messages (for repetition),
+ * `cache` (optional) keeps their word lists between calls. Each sentence is lowercased and tokenised
+ * once; the coherence test, the strategy recogniser and the grounding words share those tokens.
+ */
+export function perceive(text: string, turn: number, previous: readonly string[], cache?: WordCache): Perception {
   const raw = typeof text === 'string' ? text : '';
   const sentences = raw.trim() ? splitSentences(raw) : [];
   const normalised = normaliseMessage(raw);
-  const repeat =
-    normalised.length > 0 && previous.some((p) => p === normalised || (normalised.length > 20 && overlap(p, normalised) > 0.8));
+  const repeat = repeats(normalised, previous, cache);
   const recogniser = strategyRecogniser();
   const families: Partial<Record<Family, number>> = {};
   const strategies: string[] = [];
   const questions: QuestionKind[] = [];
   const topics = new Set<Topic>();
   const addresses = new Set<Concern>();
+  const words: string[] = [];
   let ask: Ask = 'none';
   let coherentWords = 0;
   let totalWords = 0;
   const coherent: string[] = [];
   const asking: string[] = [];
   for (const s of sentences) {
-    const n = tokens(s).length;
+    const all = s.toLowerCase().match(RECOGNISER_TOKEN) ?? [];
+    // The recogniser's tokens minus its punctuation tokens are exactly `tokens(s)`.
+    let n = 0;
+    let stop = 0;
+    for (const w of all) {
+      const c = w.charCodeAt(0);
+      if (c === 36 || c === 37 || c === 63 || c === 33) continue;
+      n++;
+      if (STOP.has(w)) stop++;
+      else if (w.length > 2) words.push(w);
+    }
     totalWords += n;
-    if (!coherentSentence(s)) continue;
+    if (!(n < 8 ? n > 0 : stop / n >= 0.18 && n <= 90)) continue;
     coherentWords += n;
     coherent.push(s);
-    const st = recogniser.classifySentence(s, turn - 1);
+    const st = recogniser.classifyTokens(all, turn - 1);
     strategies.push(st);
     const fam = FAMILY_OF[st];
     if (fam) families[fam] = 1;
@@ -308,8 +348,6 @@ export function perceive(text: string, turn: number, previous: readonly string[]
     else if (o === 'rude' && !tricks.includes('guilt')) tricks.push('rude');
   }
   const presumes = PRESUMED.test(raw) || THANKS_FOR_DONATION.test(raw);
-  const words: string[] = [];
-  for (const w of tokens(raw)) if (!STOP.has(w) && w.length > 2) words.push(w);
   return {
     sentences: sentences.length,
     chars: raw.length,

@@ -31,7 +31,7 @@ import { answerAbout, type Backstory, drawBackstory } from './backstory.js';
 import { type BankLine, replyBank, stem } from './bank.js';
 import { loadPersuadeeV1Params, type PersuadeeV1Params } from './params.js';
 import { drawAgenda, type PersuasionScenarioV1 } from './scenario.js';
-import { FAMILIES, type Family, type Perception, perceive, type QuestionKind, type Topic, type Trick } from './perception.js';
+import { FAMILIES, type Family, type Perception, perceive, type QuestionKind, type Topic, type Trick, type WordCache } from './perception.js';
 import { type PersuadeeTurnV1, turnSchemaV1 } from './turn.js';
 import type { PersuadeeIntent } from '../turn.js';
 
@@ -273,19 +273,42 @@ function heldConcerns(scenario: PersuasionScenarioV1, rng: Rng): HeldConcern[] {
  * width of the u-interval mapping to it.
  */
 export function expectedAmount(w: number, params: PersuadeeV1Params, f: (amount: number) => number = (x) => x): number {
-  const a = params.positiveAmounts;
-  const n = a.length;
-  if (n === 0) return f(0.5);
+  const steps = amountSteps(params);
+  if (steps.values.length === 0) return f(0.5);
   const shift = params.amountTilt * (w - params.amountCenter);
   let prevU = 0;
   let total = 0;
-  for (let k = 0; k < n; k++) {
-    const qHi = (k + 1) / n;
-    const uHi = k === n - 1 ? 1 : sigmoid(logit(qHi) - shift);
-    total += f(a[k] as number) * (uHi - prevU);
+  const last = steps.values.length - 1;
+  for (let k = 0; k <= last; k++) {
+    const uHi = k === last ? 1 : sigmoid((steps.logitHi[k] as number) - shift);
+    total += f(steps.values[k] as number) * (uHi - prevU);
     prevU = uHi;
   }
   return total;
+}
+
+/**
+ * The amount distribution as steps: each distinct amount with the logit of the upper end of its
+ * quantile interval (precomputed once per parameter set, so a step costs one sigmoid per distinct amount).
+ */
+interface AmountSteps {
+  values: number[];
+  logitHi: number[];
+}
+const amountStepCache = new WeakMap<PersuadeeV1Params, AmountSteps>();
+function amountSteps(params: PersuadeeV1Params): AmountSteps {
+  let steps = amountStepCache.get(params);
+  if (steps) return steps;
+  const a = params.positiveAmounts;
+  const n = a.length;
+  steps = { values: [], logitHi: [] };
+  for (let k = 0; k < n; k++) {
+    if (k < n - 1 && a[k + 1] === a[k]) continue;
+    steps.values.push(a[k] as number);
+    steps.logitHi.push(k === n - 1 ? Number.POSITIVE_INFINITY : logit((k + 1) / n));
+  }
+  amountStepCache.set(params, steps);
+  return steps;
 }
 
 export class ScriptedPersuadeeV1 implements UserSimulator<PersuadeeInputV1, PersuadeeTurnV1> {
@@ -293,6 +316,10 @@ export class ScriptedPersuadeeV1 implements UserSimulator<PersuadeeInputV1, Pers
   private readonly params: PersuadeeV1Params;
   private readonly model: PersonaModel;
   private current: PersuadeeV1State | null = null;
+  /** Derived lookups over the current state (rebuilt when the state object is replaced). */
+  private heardOf: PersuadeeV1State | null = null;
+  private heard = new Set<string>();
+  private readonly words: WordCache = new Map();
 
   constructor(
     private readonly ctx: SimulatorContext<PersuasionScenario>,
@@ -317,6 +344,16 @@ export class ScriptedPersuadeeV1 implements UserSimulator<PersuadeeInputV1, Pers
 
   setState(state: PersuadeeV1State | null): void {
     this.current = state === null ? null : structuredClone(state);
+  }
+
+  /** The stems the persuader said, as a set over `state.heard`. */
+  private heardSet(): Set<string> {
+    const s = this.state;
+    if (this.heardOf !== s) {
+      this.heard = new Set(s.heard);
+      this.heardOf = s;
+    }
+    return this.heard;
   }
 
   /** Log-odds of giving if the talk ended now. */
@@ -367,7 +404,7 @@ export class ScriptedPersuadeeV1 implements UserSimulator<PersuadeeInputV1, Pers
     const s = this.state;
     const turn = Number.isFinite(input.turn) ? input.turn : s.previous.length + 1;
     const text = typeof input.text === 'string' ? input.text : '';
-    const per = perceive(text, turn, s.previous);
+    const per = perceive(text, turn, s.previous, this.words);
     s.previous.push(per.normalised);
     if (s.previous.length > 30) s.previous.shift();
     s.annoyance *= 0.85;
@@ -501,9 +538,15 @@ export class ScriptedPersuadeeV1 implements UserSimulator<PersuadeeInputV1, Pers
       }
       if (per.politeThanks) s.dose.rapport = (s.dose.rapport ?? 0) + 0.5 * keep;
       for (const t of per.topics) if (!s.told.includes(t)) s.told.push(t);
-      if (s.heard.length < 600) for (const w of per.words) {
-        const st = stem(w);
-        if (!s.heard.includes(st)) s.heard.push(st);
+      if (s.heard.length < 600) {
+        const heard = this.heardSet();
+        for (const w of per.words) {
+          const st = stem(w);
+          if (!heard.has(st)) {
+            heard.add(st);
+            s.heard.push(st);
+          }
+        }
       }
       if (per.topics.includes('legitimacy') || per.families.credibility) s.trust += 0.05 * keep;
     }
@@ -805,7 +848,7 @@ export class ScriptedPersuadeeV1 implements UserSimulator<PersuadeeInputV1, Pers
     }
     if (turn < 2 || rng.float() > chatty || s.pending) return null;
     // The persuadee knows the task is about a charity, but asks about it only once it came up.
-    if (!s.heard.includes('chari') && !s.heard.includes('child') && s.told.length === 0) return null;
+    if (!this.heardSet().has('chari') && !this.heardSet().has('child') && s.told.length === 0) return null;
     const asked = (t: Topic) => s.asked.includes(t) || s.concerns.some((c) => c.revealed && CONCERN_TOPIC[c.id] === t);
     const untold: Topic[] = [];
     if (!s.told.includes('what') && !asked('what')) untold.push('what');
@@ -846,14 +889,14 @@ export class ScriptedPersuadeeV1 implements UserSimulator<PersuadeeInputV1, Pers
 
   /** A grounded corpus line of `category` (its rare words were all said by the persuader), else our own line. */
   private corpus(category: string, fallbackKind: string, fallback?: string[]): string {
-    const heard = this.state.heard;
+    const heard = this.heardSet();
     const lines = bank()[category] ?? [];
     const rng = this.ctx.rng;
     for (let attempt = 0; attempt < 6 && lines.length > 0; attempt++) {
       const i = rng.int(0, lines.length - 1);
       const l = lines[i] as BankLine;
       if (this.state.used.includes(`${category}#${i}`)) continue;
-      if (!l.need.every((n) => heard.includes(n))) continue;
+      if (!l.need.every((n) => heard.has(n))) continue;
       this.markUsed(`${category}#${i}`);
       return l.text;
     }
