@@ -34,7 +34,7 @@ import { createLlmPersuadeeV1 } from '../../simulators/persuasion/v1/llm.js';
 import { createScriptedPersuadeeV1, type PersuadeeInputV1 } from '../../simulators/persuasion/v1/persuadee.js';
 import type { PersuadeeTurnV1 } from '../../simulators/persuasion/v1/turn.js';
 import { ExpertPersuaderV1 } from '../../agents/persuasion/expert-v1.js';
-import { OraclePersuader } from '../../agents/persuasion/oracle.js';
+import { OraclePersuader, PlanningPersuader } from '../../agents/persuasion/oracle.js';
 import { RandomPersuader } from '../../agents/persuasion/random.js';
 import { persuasionAudit } from '../../agents/persuasion/adversaries.js';
 
@@ -319,6 +319,7 @@ registerMachineEnv(definitionV1, {
     expert: () => new ExpertPersuaderV1(),
     random: () => new RandomPersuader(),
     oracle: () => new OraclePersuader(),
+    planner: () => new PlanningPersuader(),
   },
   audit: persuasionAudit,
 });
