@@ -18,6 +18,9 @@
  * - Cache: the same evaluation (episodes × expert at the eval's default concurrency) run twice
  *   against one cache directory; the rerun must send zero requests (counted by the server itself)
  *   and produce the same records (timings aside).
+ * - HTTP path: the client's default transport is undici's pool (simulators/llm-http.ts); the same
+ *   runs with `http: 'fetch'` (Node's fetch, the transport before issue 19) and the bare requests
+ *   with each (`measureBareHttp`) show what the transport costs.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -28,7 +31,9 @@ import { getRegistration } from '../core/registry.js';
 import { withoutTimings } from '../core/rollout.js';
 import { type EpisodeJob, runJobs } from '../core/runner.js';
 import type { LoopbackStats } from '../test/support/loopback-server.js';
+import { Agent, request } from 'undici';
 import { createLlmProvider, type LlmClientProvider } from '../simulators/llm-client.js';
+import type { HttpTransport } from '../simulators/llm-http.js';
 import type { LlmProvider, StructuredRequest, StructuredResponse } from '../simulators/types.js';
 import { cpuMicros, mean, ROOT, round } from './util.js';
 
@@ -125,7 +130,7 @@ function agentFor(envId: string): string {
   return getRegistration(envId).agents?.expert ? 'expert' : 'random';
 }
 
-function provider(url: string, concurrency: number, cacheDir?: string): LlmClientProvider {
+function provider(url: string, concurrency: number, cacheDir?: string, http: HttpTransport = 'undici'): LlmClientProvider {
   return createLlmProvider({
     baseURL: url,
     apiKey: 'dialogym-bench',
@@ -135,11 +140,14 @@ function provider(url: string, concurrency: number, cacheDir?: string): LlmClien
     cacheDir,
     jsonMode: 'schema',
     timeoutMs: 60_000,
+    http,
   });
 }
 
 export interface ConcurrencyResult {
   concurrency: number;
+  /** The client's HTTP path. */
+  http: HttpTransport;
   latencyMs: number;
   windowMs: number;
   calls: number;
@@ -160,10 +168,11 @@ export interface ConcurrencyResult {
 /** Runs C episodes in flight for warm-up + window, and counts calls completed in the window. */
 export async function measureConcurrency(
   server: ServerHandle,
-  opts: { envId: string; concurrency: number; latencyMs: number; warmupMs: number; windowMs: number },
+  opts: { envId: string; concurrency: number; latencyMs: number; warmupMs: number; windowMs: number; http?: HttpTransport },
 ): Promise<ConcurrencyResult> {
   const C = opts.concurrency;
-  const inner = provider(server.url, C);
+  const http = opts.http ?? 'undici';
+  const inner = provider(server.url, C, undefined, http);
   const counting = new CountingProvider(inner);
   const agent = agentFor(opts.envId);
   // Enough jobs that C episodes stay in flight past the window; scheduling stops when it closes.
@@ -218,6 +227,7 @@ export async function measureConcurrency(
   const serverCpu = window.s0 !== undefined && window.s1 !== undefined ? (window.s1 - window.s0) / Math.max(calls, 1) : null;
   return {
     concurrency: C,
+    http,
     latencyMs: opts.latencyMs,
     windowMs: round(windowMs),
     calls,
@@ -234,17 +244,24 @@ export async function measureConcurrency(
 }
 
 export interface BareHttpResult {
+  /** `fetch`: Node's global fetch; `undici`: undici's `request` on a keep-alive pool. */
+  client: HttpTransport;
   concurrency: number;
   requests: number;
-  /** CPU µs of this process per bare `fetch` POST of a simulator-sized request, JSON reply parsed. */
+  /** CPU µs of this process per bare POST of a simulator-sized request, JSON reply parsed. */
   cpuUsPerRequest: number;
 }
 
 /**
- * The floor under "own time per call": the same kind of request sent with nothing but Node's
- * `fetch` (no env, no simulator, no openai client, no validation), C in flight, latency included.
+ * The floor under "own time per call": the same kind of request sent with nothing but the HTTP
+ * client (no env, no simulator, no openai client, no validation), C in flight, latency included.
  */
-export async function measureBareHttp(server: ServerHandle, opts: { concurrency: number; requests: number }): Promise<BareHttpResult> {
+export async function measureBareHttp(
+  server: ServerHandle,
+  opts: { concurrency: number; requests: number; client?: HttpTransport },
+): Promise<BareHttpResult> {
+  const client = opts.client ?? 'fetch';
+  const pool = client === 'undici' ? new Agent({ connections: opts.concurrency }) : undefined;
   const body = (i: number) =>
     JSON.stringify({
       model: LOOPBACK_MODEL,
@@ -268,13 +285,15 @@ export async function measureBareHttp(server: ServerHandle, opts: { concurrency:
       },
     });
   let next = 0;
+  const headers = { 'content-type': 'application/json', authorization: 'Bearer dialogym-bench' };
   const one = async () => {
     const i = next++;
-    const r = await fetch(`${server.url}/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: 'Bearer dialogym-bench' },
-      body: body(i),
-    });
+    if (pool) {
+      const r = await request(`${server.url}/chat/completions`, { method: 'POST', headers, body: body(i), dispatcher: pool });
+      await r.body.json();
+      return;
+    }
+    const r = await fetch(`${server.url}/chat/completions`, { method: 'POST', headers, body: body(i) });
     await r.json();
   };
   const lanes = (n: number) =>
@@ -288,7 +307,9 @@ export async function measureBareHttp(server: ServerHandle, opts: { concurrency:
   const before = next;
   await lanes(opts.requests);
   const n = next - before;
-  return { concurrency: opts.concurrency, requests: n, cpuUsPerRequest: round((cpuMicros() - c0) / n, 1) };
+  const cpuUs = cpuMicros() - c0;
+  await pool?.close();
+  return { client, concurrency: opts.concurrency, requests: n, cpuUsPerRequest: round(cpuUs / n, 1) };
 }
 
 export interface CacheResult {

@@ -7,16 +7,23 @@
  *   npm run bench -- --out out/bench.json
  *
  * Sections (see each module's docstring for the method): per-env `step` cost with the scripted
- * simulator (bench/step-cost.ts), 1 vs 2 worker threads for scripted rollouts (bench/workers.ts),
- * LLM-bound throughput and own time per call against a loopback server with a fixed latency, and
- * the cached rerun of an LLM-simulator evaluation (bench/llm.ts), peak RSS while generating
- * 100,000 scripted episodes (bench/memory.ts). Targets are issue 10's; each is marked PASS or MISS.
- * Every env registered without the `test` tag is measured, plus GuessNumber-v0 as the reference.
+ * simulator, against the plain-TypeScript floor for GuessNumber-v0 and against XState's interpreter
+ * for every env (bench/step-cost.ts), the split of a step's CPU between the interpreter, the core,
+ * the env and the simulator from a sampled profile (bench/profile.ts), 1 vs 2 worker threads for
+ * scripted rollouts (bench/workers.ts), LLM-bound throughput and own time per call against a
+ * loopback server with a fixed latency, and the cached rerun of an LLM-simulator evaluation
+ * (bench/llm.ts), peak RSS while generating 100,000 scripted episodes (bench/memory.ts). Targets are
+ * issues 10 and 19's; each is marked PASS or MISS. Every env registered without the `test` or
+ * `legacy` tag is measured, plus GuessNumber-v0 as the reference. The machine's load is printed
+ * with every section and at both ends: on a shared machine it moves absolute figures by several
+ * times, which is why the step targets that can be are judged as ratios within one run.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import '../envs/index.js';
 import '../agents/index.js';
+import { agentNames } from '../agents/registry.js';
+import { getRegistration } from '../core/registry.js';
 import {
   type BareHttpResult,
   type CacheResult,
@@ -28,12 +35,13 @@ import {
   startServerChild,
 } from './llm.js';
 import { measureMemory, type MemoryResult } from './memory.js';
+import { CATEGORIES, LLM_CATEGORIES, type LlmCategory, type ProfileSplit, profiled, profileStep, splitLlmProfile } from './profile.js';
 import { measureServer, serverRows } from './server.js';
-import { benchEnvIds, measureStepCost, type StepCostResult } from './step-cost.js';
+import { benchEnvIds, FLOOR_RATIO_TARGET, measureStepCost, type RecordedEpisode, recordEpisodes, type StepCostResult } from './step-cost.js';
 import { currentLoad, gitRevision, machineInfo, ROOT, round } from './util.js';
 import { measureWorkers, type WorkersResult } from './workers.js';
 
-const SECTIONS = ['step', 'workers', 'llm', 'cache', 'rss', 'server'] as const;
+const SECTIONS = ['step', 'profile', 'workers', 'llm', 'cache', 'rss', 'server'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Flags {
@@ -102,11 +110,17 @@ function parseFlags(argv: string[]): Flags {
 
 type Status = 'PASS' | 'MISS' | 'INFO' | 'ERROR';
 
+function pickProfileAgent(envId: string): string {
+  return agentNames(envId).includes('expert') ? 'expert' : 'random';
+}
+
 interface Row {
   benchmark: string;
   figure: string;
   target: string;
   status: Status;
+  /** 1-minute load average when the figure's section ended (set by `report`). */
+  load?: number;
 }
 
 const fmtInt = (x: number) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : 'n/a');
@@ -114,16 +128,54 @@ const fmt = (x: number | null | undefined, d = 1) => (typeof x === 'number' && N
 const judge = (ok: boolean): Status => (ok ? 'PASS' : 'MISS');
 
 function stepRows(results: StepCostResult[]): Row[] {
-  return results.map((r) => {
+  const rows: Row[] = [];
+  for (const r of results) {
     const name = `step ${r.envId}${r.tags.includes('test') ? ' (test env)' : ''}`;
-    if (r.error || !r.withWrappers) return { benchmark: name, figure: `error: ${r.error ?? 'no steps'}`, target: '', status: 'ERROR' as Status };
+    if (r.error || !r.withWrappers) {
+      rows.push({ benchmark: name, figure: `error: ${r.error ?? 'no steps'}`, target: '', status: 'ERROR' });
+      continue;
+    }
     const w = r.withWrappers;
     const b = r.noChecker;
+    const i = r.interpreter;
     const figure =
       `median ${fmt(w.medianUs)} µs, p95 ${fmt(w.p95Us)} µs, CPU median ${fmt(w.cpuMedianUs)} µs (no checker ${fmt(b?.medianUs)} / ${fmt(b?.p95Us)}); ` +
-      `${fmtInt(w.stepsPerSec)} steps/s, ${fmtInt(w.episodesPerSec)} episodes/s [${r.agent}, ${r.meanStepsPerEpisode} steps/ep]`;
-    if (r.targetMedianUs === null) return { benchmark: name, figure, target: '(reference)', status: 'INFO' as Status };
-    return { benchmark: name, figure, target: `median ≤ ${r.targetMedianUs} µs`, status: judge(w.medianUs <= r.targetMedianUs) };
+      `${fmtInt(w.stepsPerSec)} steps/s, ${fmtInt(w.episodesPerSec)} episodes/s [${r.engine ?? '?'} engine, ${r.agent}, ${r.meanStepsPerEpisode} steps/ep]; ` +
+      `XState interpreter ${fmt(i?.medianUs)} µs (${fmt(i ? i.medianUs / w.medianUs : Number.NaN)}×)`;
+    if (r.targetMedianUs === null) rows.push({ benchmark: name, figure, target: '(reference)', status: 'INFO' });
+    else rows.push({ benchmark: name, figure, target: `median ≤ ${r.targetMedianUs} µs`, status: judge(w.medianUs <= r.targetMedianUs) });
+    if (r.floor !== undefined) {
+      const f = r.floor;
+      rows.push({
+        benchmark: `${r.envId} step / plain-TypeScript floor`,
+        figure:
+          r.floorRatio != null && f
+            ? `${fmt(r.floorRatio, 2)}× (dialogym ${fmt(w.medianUs, 2)} µs, floor ${fmt(f.medianUs, 2)} µs, medians of the same seeds in one rotation; no checker ${fmt((b?.medianUs ?? Number.NaN) / f.medianUs, 2)}×; interpreter ${fmt((i?.medianUs ?? Number.NaN) / f.medianUs, 1)}×)`
+            : 'no floor figure',
+        target: `≤ ${FLOOR_RATIO_TARGET}×`,
+        status: r.floorRatio != null ? judge(r.floorRatio <= FLOOR_RATIO_TARGET) : 'ERROR',
+      });
+    }
+  }
+  return rows;
+}
+
+const pct = (x: number) => `${fmt(100 * x, 0)} %`;
+
+function profileRows(splits: ProfileSplit[], tagsOf: (id: string) => string[]): Row[] {
+  return splits.map((p) => {
+    const name = `step CPU split ${p.envId}`;
+    if (p.error || p.stepSamples === 0) return { benchmark: name, figure: `error: ${p.error ?? 'no step samples'}`, target: '', status: 'ERROR' as Status };
+    const s = p.shares;
+    const own = s.env + s.simulator;
+    const hot = p.hotSpots
+      .slice(0, 4)
+      .map((h) => `${h.function} (${h.file.replace(/^.*\//, '')}, ${h.category}) ${pct(h.share)}`)
+      .join('; ');
+    const figure =
+      `${CATEGORIES.map((c) => `${c} ${pct(s[c])}`).join(' · ')}; GC ${pct(p.gcShareOfLoop)} of the loop; ${p.stepSamples} samples; hot: ${hot}`;
+    if (tagsOf(p.envId).includes('test')) return { benchmark: name, figure, target: '(reference)', status: 'INFO' as Status };
+    return { benchmark: name, figure, target: 'env + simulator ≥ core, ≥ interpreter', status: judge(own >= s.core && own >= s.interpreter) };
   });
 }
 
@@ -154,18 +206,18 @@ function workersRows(r: WorkersResult): Row[] {
   ];
 }
 
-function llmRows(rs: ConcurrencyResult[], bare: BareHttpResult | undefined, cores: number): Row[] {
+function llmRows(rs: ConcurrencyResult[], bare: BareHttpResult[], cores: number): Row[] {
   const rows: Row[] = [];
-  if (bare) {
+  for (const b of bare) {
     rows.push({
-      benchmark: `bare HTTP request (Node fetch, ${bare.concurrency} in flight)`,
-      figure: `${fmt(bare.cpuUsPerRequest / 1000, 3)} ms CPU/request: the floor under "own CPU" below`,
+      benchmark: `bare HTTP request (${b.client === 'fetch' ? "Node's fetch" : "undici's request, keep-alive pool"}, ${b.concurrency} in flight)`,
+      figure: `${fmt(b.cpuUsPerRequest / 1000, 3)} ms CPU/request: the transport's floor under "own CPU" below`,
       target: '(reference)',
       status: 'INFO',
     });
   }
   for (const r of rs) {
-    const name = `LLM-bound, ${r.concurrency} in flight, L=${r.latencyMs} ms`;
+    const name = `LLM-bound, ${r.concurrency} in flight, L=${r.latencyMs} ms${r.http === 'fetch' ? ", client on Node's fetch (before)" : ''}`;
     if (r.calls === 0) {
       rows.push({ benchmark: name, figure: 'no call completed in the window (machine too busy, or window too short)', target: '', status: 'MISS' });
       continue;
@@ -176,15 +228,26 @@ function llmRows(rs: ConcurrencyResult[], bare: BareHttpResult | undefined, core
     const figure =
       `${fmt(r.callsPerSec)} calls/s = ${fmt(100 * r.fractionOfIdeal)} % of ideal ${fmt(r.idealCallsPerSec, 0)}; ` +
       `own CPU ${fmt(r.ownCpuUsPerCall / 1000, 3)} ms/call${overhead} (server ${fmt((r.serverCpuUsPerCall ?? Number.NaN) / 1000, 3)} ms/call; ` +
-      `CPU ceiling on ${cores} cores ${fmtInt(ceiling)} calls/s)`;
+      `CPU ceiling on ${cores} cores ${fmtInt(ceiling)} calls/s; this process ran on ${fmt((r.callsPerSec * r.ownCpuUsPerCall) / 1e6, 2)} of the ${cores} cores)`;
+    if (r.http === 'fetch') {
+      rows.push({ benchmark: name, figure, target: '(reference)', status: 'INFO' });
+      continue;
+    }
     const throughputTarget = r.concurrency === 256;
+    // At 256 in flight the target holds where the machine's CPU allows it: ideal ≤ the ceiling.
+    const ceilingAllows = Number.isFinite(ceiling) && ceiling >= r.idealCallsPerSec * 0.9;
     const fracOk = r.fractionOfIdeal >= 0.9;
     const ownOk = r.ownCpuUsPerCall <= 1000;
+    const judgedOwn = r.concurrency === 64;
     rows.push({
       benchmark: name,
-      figure,
-      target: throughputTarget ? '≥ 90 % of ideal; ≤ 1 ms own/call' : '≤ 1 ms own/call',
-      status: judge(ownOk && (!throughputTarget || fracOk)),
+      figure: throughputTarget && !ceilingAllows ? `${figure}; the ceiling is below 90 % of ideal: throughput judged against the ceiling` : figure,
+      target: throughputTarget ? (ceilingAllows ? '≥ 90 % of ideal' : '≥ 90 % of the CPU ceiling') : judgedOwn ? '≤ 1 ms own/call' : '(reference)',
+      status: throughputTarget
+        ? judge(ceilingAllows ? fracOk : r.callsPerSec >= 0.9 * ceiling)
+        : judgedOwn
+          ? judge(ownOk)
+          : 'INFO',
     });
   }
   return rows;
@@ -213,8 +276,8 @@ function rssRows(r: MemoryResult, full: boolean): Row[] {
 }
 
 function renderTable(rows: Row[]): string {
-  const headers = ['Benchmark', 'Measured', 'Target', 'Result'];
-  const cells = rows.map((r) => [r.benchmark, r.figure, r.target, r.status]);
+  const headers = ['Benchmark', 'Measured', 'Target', 'Result', 'Load'];
+  const cells = rows.map((r) => [r.benchmark, r.figure, r.target, r.status, r.load === undefined ? '' : fmt(r.load, 2)]);
   const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] as string).length)));
   const line = (c: string[]) => `| ${c.map((x, i) => x.padEnd(widths[i] as number)).join(' | ')} |`;
   return [line(headers), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...cells.map(line)].join('\n');
@@ -222,8 +285,10 @@ function renderTable(rows: Row[]): string {
 
 /** Adds a section's rows to the table and shows them at once on stderr (the table comes at the end). */
 function report(rows: Row[], section: Row[]): void {
+  const load = currentLoad()[0];
+  for (const r of section) r.load = load;
   rows.push(...section);
-  for (const r of section) log(`  ${r.status.padEnd(5)} ${r.benchmark}: ${r.figure}`);
+  for (const r of section) log(`  ${r.status.padEnd(5)} ${r.benchmark}: ${r.figure} [load ${fmt(load, 2)}]`);
 }
 
 function log(line: string): void {
@@ -240,14 +305,35 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
 
   const steps: StepCostResult[] = [];
+  // Each env's episodes are recorded once from its expert (or random) agent and replayed by both sections.
+  const recordings = new Map<string, RecordedEpisode[]>();
+  const recordingOf = async (id: string) => {
+    let r = recordings.get(id);
+    if (!r) {
+      r = await recordEpisodes(id, pickProfileAgent(id), { seconds: q ? 0.3 : 2, minEpisodes: q ? 3 : 20, maxEpisodes: 300 });
+      recordings.set(id, r);
+    }
+    return r;
+  };
   if (flags.only.has('step')) {
     for (const id of benchEnvIds()) {
-      log(`step cost: ${id}`);
-      const r = await measureStepCost(id, { seconds: q ? 0.15 : 4, warmupSeconds: q ? 0.05 : 0.6, minEpisodes: q ? 2 : 20 });
+      log(`step cost: ${id} (load ${currentLoad().join(' ')})`);
+      const recorded = await recordingOf(id);
+      const r = await measureStepCost(id, { seconds: q ? 0.2 : 5, warmupSeconds: q ? 0.05 : 0.6, minEpisodes: q ? 2 : 20, recorded });
       steps.push(r);
     }
     results.step = steps;
     report(rows, stepRows(steps));
+  }
+
+  if (flags.only.has('profile')) {
+    const splits: ProfileSplit[] = [];
+    for (const id of benchEnvIds()) {
+      log(`step profile: ${id} (load ${currentLoad().join(' ')})`);
+      splits.push(await profileStep(id, pickProfileAgent(id), { seconds: q ? 0.3 : 2.5, recorded: await recordingOf(id) }));
+    }
+    results.profile = splits;
+    report(rows, profileRows(splits, (id) => steps.find((s) => s.envId === id)?.tags ?? getRegistration(id).tags ?? []));
   }
 
   if (flags.only.has('workers')) {
@@ -267,17 +353,29 @@ async function main(): Promise<void> {
     const server = await startServerChild(latencyMs);
     try {
       if (flags.only.has('llm')) {
-        log('LLM-bound: bare HTTP baseline');
-        const bare = await measureBareHttp(server, { concurrency: 32, requests: q ? 128 : 640 });
+        const bare: BareHttpResult[] = [];
+        for (const client of ['fetch', 'undici'] as const) {
+          log(`LLM-bound: bare HTTP baseline, ${client} (load ${currentLoad().join(' ')})`);
+          bare.push(await measureBareHttp(server, { concurrency: 32, requests: q ? 128 : 640, client }));
+        }
         results.bareHttp = bare;
         const rs: ConcurrencyResult[] = [];
-        for (const c of [1, 8, 64, 256]) {
-          log(`LLM-bound: ${envId}, ${c} in flight, latency ${latencyMs} ms`);
+        const runs: { c: number; http: 'undici' | 'fetch' }[] = [
+          { c: 1, http: 'undici' },
+          { c: 8, http: 'undici' },
+          { c: 64, http: 'undici' },
+          { c: 64, http: 'fetch' },
+          { c: 256, http: 'undici' },
+          { c: 256, http: 'fetch' },
+        ];
+        for (const { c, http } of runs) {
+          log(`LLM-bound: ${envId}, ${c} in flight, latency ${latencyMs} ms, ${http} (load ${currentLoad().join(' ')})`);
           rs.push(
             await measureConcurrency(server, {
               envId,
               concurrency: c,
               latencyMs,
+              http,
               warmupMs: q ? Math.max(2 * latencyMs, 500) : 5 * latencyMs,
               windowMs: q ? Math.max(4 * latencyMs, 1000) : (c === 1 ? 30 : 20) * latencyMs,
             }),
@@ -285,6 +383,25 @@ async function main(): Promise<void> {
         }
         results.llm = rs;
         report(rows, llmRows(rs, bare, machine.nproc));
+        // Where the own CPU of a call goes, profiled in separate (untimed) runs at 64 in flight.
+        const splits: { http: 'undici' | 'fetch'; samples: number; shares: Record<LlmCategory, number>; gcShare: number }[] = [];
+        for (const http of ['undici', 'fetch'] as const) {
+          log(`LLM-bound: CPU split at 64 in flight, ${http} (load ${currentLoad().join(' ')})`);
+          const { profile } = await profiled(() =>
+            measureConcurrency(server, { envId, concurrency: 64, latencyMs, http, warmupMs: 2 * latencyMs, windowMs: (q ? 4 : 10) * latencyMs }),
+          );
+          splits.push({ http, ...splitLlmProfile(profile) });
+        }
+        results.llmSplit = splits;
+        report(
+          rows,
+          splits.map((sp) => ({
+            benchmark: `LLM call CPU split, 64 in flight, ${sp.http === 'undici' ? "undici's pool" : "Node's fetch"}`,
+            figure: `${LLM_CATEGORIES.map((c) => `${c} ${pct(sp.shares[c])}`).join(' · ')}; GC ${pct(sp.gcShare)}; ${sp.samples} samples`,
+            target: '(reference)',
+            status: 'INFO' as Status,
+          })),
+        );
       }
       if (flags.only.has('cache')) {
         const episodes = q ? 8 : 24;
@@ -334,7 +451,7 @@ async function main(): Promise<void> {
       `load average ${machine.loadAtStart.join(' ')} at start, ${machine.loadAtEnd.join(' ')} at end; ${totalS} s. Wrote ${flags.out}\n`,
   );
   const misses = rows.filter((r) => r.status === 'MISS' || r.status === 'ERROR').length;
-  if (misses) process.stdout.write(`${misses} figure(s) missed their target or failed; see the README.\n`);
+  if (misses) process.stdout.write(`${misses} figure(s) missed their target or failed; see docs/performance.md for the reasons.\n`);
 }
 
 await main();

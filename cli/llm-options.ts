@@ -13,6 +13,8 @@ import { readFileSync } from 'node:fs';
 import { type Command, InvalidArgumentError } from 'commander';
 import type { EpisodeRecord } from '../core/record.js';
 import { ConfigError } from '../core/errors.js';
+import { MAX_CONCURRENCY, MAX_LLM_RETRIES, MAX_REPAIRS, MAX_TIMER_MS } from '../core/limits.js';
+import { intInRange } from './run.js';
 import type { SimulatorConfig } from '../core/types.js';
 import {
   createLimiter,
@@ -53,12 +55,8 @@ export interface LlmCliOptions {
 
 export type LlmRole = 'agent' | 'sim';
 
-function intArg(name: string, min: number) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}, got '${v}'`);
-    return n;
-  };
+function intArg(name: string, min: number, max: number) {
+  return intInRange(name, min, max);
 }
 
 function temperatureArg(name: string) {
@@ -87,14 +85,14 @@ export function addLlmOptions(cmd: Command): Command {
     .option('--sim-model <name>', 'simulator model (env DIALOGYM_SIM_MODEL)')
     .option('--sim-temperature <t>', 'simulator sampling temperature', temperatureArg('--sim-temperature'))
     .option('--sim-api-key-env <VAR>', 'environment variable holding the simulator key (default DIALOGYM_SIM_API_KEY; the agent key only when both use one endpoint)')
-    .option('--max-concurrency <n>', 'LLM requests in flight per endpoint', intArg('--max-concurrency', 1), 8)
-    .option('--llm-timeout <ms>', 'timeout of one LLM request', intArg('--llm-timeout', 1), 60_000)
-    .option('--llm-max-retries <n>', 'retries of one LLM request', intArg('--llm-max-retries', 0), 5)
-    .option('--llm-max-retry-time <ms>', 'total backoff time allowed for one LLM request', intArg('--llm-max-retry-time', 0), 120_000)
+    .option('--max-concurrency <n>', `LLM requests in flight per endpoint (1-${MAX_CONCURRENCY})`, intArg('--max-concurrency', 1, MAX_CONCURRENCY), 8)
+    .option('--llm-timeout <ms>', `timeout of one LLM request (1-${MAX_TIMER_MS} ms)`, intArg('--llm-timeout', 1, MAX_TIMER_MS), 60_000)
+    .option('--llm-max-retries <n>', `retries of one LLM request (0-${MAX_LLM_RETRIES})`, intArg('--llm-max-retries', 0, MAX_LLM_RETRIES), 5)
+    .option('--llm-max-retry-time <ms>', 'total backoff time allowed for one LLM request', intArg('--llm-max-retry-time', 0, MAX_TIMER_MS), 120_000)
     .option('--cache <dir>', 'LLM cache directory (default .cache/dialogym/llm)')
     .option('--no-cache', 'do not read or write the LLM cache')
     .option('--json-mode <mode>', 'structured turns: schema (response_format), text (JSON in the reply) or auto', jsonModeArg, 'auto')
-    .option('--max-repairs <n>', 're-asks after an invalid LLM reply', intArg('--max-repairs', 0), 2)
+    .option('--max-repairs <n>', `re-asks after an invalid LLM reply (0-${MAX_REPAIRS})`, intArg('--max-repairs', 0, MAX_REPAIRS), 2)
     .option('--price-table <file>', 'JSON {"model": {"prompt": $/1M, "completion": $/1M}} to report cost')
     .option('--llm-stream', 'use streaming (SSE) completions')
     .option('--no-preflight', 'skip the endpoint check made before the first episode');
@@ -292,7 +290,8 @@ export async function setupLlm(
           const s = p.stats;
           return (
             `${p.label} ${p.model}: ${s.requests} requests, ${s.cacheHits} cache hits, ${s.retries} retries, ` +
-            `${s.repairs} repairs, ${s.failedCalls} failed calls${s.fellBackToText ? ', json_schema unsupported: used text mode' : ''}`
+            `${s.repairs} repairs, ${s.failedCalls} failed calls${s.fellBackToText ? ', json_schema unsupported: used text mode' : ''}` +
+            (s.cacheWriteErrors > 0 ? `, ${s.cacheWriteErrors} exchange(s) NOT cached (cache write failed: ${s.cacheWriteError})` : '')
           );
         })
         .join(' · ');

@@ -5,9 +5,9 @@
  * crash loses at most the line in flight. On reopening for resume, a trailing partial line (no final
  * newline, or not JSON) is cut off before anything is appended, so earlier lines are never corrupted.
  */
-import { closeSync, createReadStream, existsSync, fsyncSync, ftruncateSync, openSync, readSync, fstatSync, writeSync, mkdirSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, fsyncSync, ftruncateSync, openSync, readSync, fstatSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { createInterface } from 'node:readline';
+import { ensureDir } from './output.js';
 import type { Json } from './types.js';
 
 export class JsonlWriter {
@@ -26,7 +26,8 @@ export class JsonlWriter {
    * left by a crash is removed either way.
    */
   static open(path: string, opts: { append?: boolean } = {}): JsonlWriter {
-    mkdirSync(dirname(path), { recursive: true });
+    // One level at a time: Node's recursive mkdir spins forever under /proc (core/output.ts).
+    ensureDir(dirname(path));
     const fd = openSync(path, opts.append ? 'a+' : 'w');
     if (opts.append) repairTail(fd);
     return new JsonlWriter(path, fd);
@@ -96,18 +97,65 @@ export interface JsonlLine {
   raw: string;
 }
 
-/** Streams the lines of a JSONL file; a line that is not JSON comes back with `error`. */
+export interface LineSpan {
+  lineNo: number;
+  start: number;
+  /** End of the line's text, newline excluded. */
+  end: number;
+  terminated: boolean;
+  text: string | undefined;
+}
+
+/** Streams a file's lines with their byte offsets; `text` is undefined when a line is not UTF-8. */
+export async function* scanLines(path: string): AsyncGenerator<LineSpan> {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let pending: Buffer = Buffer.alloc(0);
+  let offset = 0; // file offset of pending[0]
+  let lineNo = 0;
+  const decode = (b: Buffer): string | undefined => {
+    try {
+      return decoder.decode(b);
+    } catch {
+      return undefined;
+    }
+  };
+  for await (const chunk of createReadStream(path)) {
+    pending = pending.length ? Buffer.concat([pending, chunk as Buffer]) : (chunk as Buffer);
+    let from = 0;
+    for (let nl = pending.indexOf(10, from); nl !== -1; nl = pending.indexOf(10, from)) {
+      lineNo += 1;
+      const raw = pending.subarray(from, nl);
+      yield { lineNo, start: offset + from, end: offset + nl, terminated: true, text: decode(raw) };
+      from = nl + 1;
+    }
+    offset += from;
+    pending = pending.subarray(from);
+  }
+  if (pending.length > 0) {
+    lineNo += 1;
+    yield { lineNo, start: offset, end: offset + pending.length, terminated: false, text: decode(pending) };
+  }
+}
+
+/**
+ * Streams the lines of a JSONL file; a line that is not JSON (or not UTF-8) comes back with
+ * `error`. Lines end at '\n' only (a stray '\r' inside a line is part of it), so line numbers
+ * agree with `wc -l`, `sed -n Np` and every other reader.
+ */
 export async function* readJsonl(path: string): AsyncGenerator<JsonlLine> {
   if (!existsSync(path)) return;
-  const rl = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Number.POSITIVE_INFINITY });
-  let lineNo = 0;
-  for await (const raw of rl) {
-    lineNo += 1;
-    if (raw.trim() === '') continue;
+  for await (const line of scanLines(path)) {
+    const raw = line.text ?? '';
+    if (line.text === undefined) {
+      yield { lineNo: line.lineNo, error: 'not UTF-8 text', raw };
+      continue;
+    }
+    const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (text.trim() === '') continue;
     try {
-      yield { lineNo, value: JSON.parse(raw), raw };
+      yield { lineNo: line.lineNo, value: JSON.parse(text), raw: text };
     } catch (e) {
-      yield { lineNo, error: `not JSON (${(e as Error).message})`, raw };
+      yield { lineNo: line.lineNo, error: `not JSON (${(e as Error).message})`, raw: text };
     }
   }
 }

@@ -9,14 +9,32 @@
  * - The user simulator is reached through `deps.userTurn(input)`, which env machines call from an
  *   invoked promise actor. The core validates every simulator turn against its JSON Schema and logs
  *   it for the episode record.
+ * - The machine is driven by one of three engines that give identical episodes (core/machine-runner.ts):
+ *   `compiled` (dialogym's own executor of the machine definition, the default), `transition`
+ *   (XState's pure transition function) or `interpreter` (XState's actors). In the first two the
+ *   core calls the invoked promise creators itself: no actor is created per step.
  * - `step` resolves when the machine is again in a state tagged `agentTurn`, or has reached a final
  *   state (terminated), or has failed (terminated with `info.error`).
  * - Rewards are read from `context.rewardTotals`, cumulative per component; the step reward is the
  *   sum of the components' increases. Env machines only ever add to these totals.
  */
-import { type AnyStateMachine, type Actor, type AnyMachineSnapshot, createActor, type EventObject } from 'xstate';
+import type { AnyStateMachine, EventObject } from 'xstate';
+import { CompiledRunner } from './compiled-machine.js';
+import {
+  bestEngine,
+  type EngineName,
+  engineObstacle,
+  InterpreterRunner,
+  type MachineRunner,
+  rejectedPromise,
+  type Settled,
+  SimulatorTurnError,
+  settledPromise,
+  TransitionRunner,
+} from './machine-runner.js';
+import { nonStringActionReason } from './input.js';
 import { deriveSeed, Rng } from './rng.js';
-import { assertValid, type JsonSchema, validate } from './schema.js';
+import { assertValid, compileSchema, formatErrors, type JsonSchema } from './schema.js';
 import {
   addUsage,
   type Env,
@@ -71,8 +89,11 @@ export interface EnvDefinition<TScenario = Json, TContext extends BaseContext = 
   scenarioSchema: JsonSchema;
   /** Defaults for the env's kwargs (turn caps, costs, weights ...). Overrides are merged over these. */
   defaultKwargs: Record<string, Json>;
-  /** Draw a scenario from the env's data with the scenario stream. */
-  sampleScenario(rng: Rng, kwargs: Record<string, Json>): TScenario;
+  /**
+   * Draw a scenario from the env's data with the scenario stream. `episode.seed` is the episode seed
+   * itself, for envs whose scenario depends on which split the seed belongs to (held-out phrasings).
+   */
+  sampleScenario(rng: Rng, kwargs: Record<string, Json>, episode?: { seed: number }): TScenario;
   /**
    * Checks beyond the JSON Schema (cross-field rules); throws a `ConfigError` naming the problem.
    * Runs on every reset, before the episode starts, so `createMachine` need not read the scenario.
@@ -111,17 +132,14 @@ export interface MachineEnvOptions {
   maxEpisodeSteps?: number;
   /** Seed of the env's own seed stream, used by resets that give no seed. */
   seed?: number;
+  /**
+   * Which engine runs the machine (see core/machine-runner.ts). Default: the cheapest one the
+   * machine allows (`compiled`, else `transition`, else `interpreter`). All give identical episodes.
+   */
+  engine?: EngineName;
 }
 
-export class SimulatorTurnError extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'SimulatorTurnError';
-  }
-}
+export { SimulatorTurnError, type EngineName };
 
 /** Step or reset used out of order: a bug in the caller, so it throws (unlike bad actions). */
 export class ProtocolError extends Error {
@@ -131,15 +149,13 @@ export class ProtocolError extends Error {
   }
 }
 
-type Settled = { kind: 'agent' } | { kind: 'done' } | { kind: 'error'; error: EpisodeError };
-
 interface Episode<TScenario> {
   seed: number;
   scenario: TScenario;
   envRng: Rng;
   simRng: Rng;
   simulator: UserSimulator;
-  actor: Actor<AnyStateMachine>;
+  runner: MachineRunner;
   /** Transcript length the agent has seen, for newText. */
   seen: number;
   pendingTurns: Json[];
@@ -149,23 +165,6 @@ interface Episode<TScenario> {
   lastTotals: Record<string, number>;
   /** Deferred components accrued and not yet paid. */
   owed: Record<string, number>;
-  /** Set while `settle` waits for the machine. */
-  waiter?: (snapshot: AnyMachineSnapshot | undefined) => void;
-}
-
-/** Whether a snapshot is one where `step`/`reset` return: the agent's turn, the end, or a failure. */
-function settledState(s: AnyMachineSnapshot): Settled | undefined {
-  if (s.status === 'error') {
-    const err = s.error as { type?: string; message?: string } | undefined;
-    const error: EpisodeError = {
-      type: err?.type ?? (err instanceof SimulatorTurnError ? err.type : 'simulator_error'),
-      message: err?.message ?? String(err),
-    };
-    return { kind: 'error', error };
-  }
-  if (s.status === 'done') return { kind: 'done' };
-  if (s.hasTag('agentTurn')) return { kind: 'agent' };
-  return undefined;
 }
 
 function finishSettle<TScenario>(ep: Episode<TScenario>, r: Settled): Settled {
@@ -226,14 +225,15 @@ export class MachineEnv<TScenario = Json, TContext extends BaseContext = BaseCon
       assertValid(this.scenarioSchema, given, `scenario for ${this.spec.id}`);
       scenario = structuredClone(given) as TScenario;
     } else {
-      scenario = this.definition.sampleScenario(Rng.fromSeed(deriveSeed(seed, 'scenario')), this.kwargs);
+      scenario = this.definition.sampleScenario(Rng.fromSeed(deriveSeed(seed, 'scenario')), this.kwargs, { seed });
     }
     this.definition.checkScenario?.(scenario, this.kwargs);
     const simRng = Rng.fromSeed(deriveSeed(seed, 'simulator'));
     const envRng = Rng.fromSeed(deriveSeed(seed, 'env'));
-    await this.startEpisode({ seed, scenario, envRng, simRng });
-    const settled = await this.settle();
-    const ep = this.requireEpisode();
+    const ep = this.startEpisode({ seed, scenario, envRng, simRng });
+    const first = ep.runner.settle();
+    const settled = finishSettle(ep, first instanceof Promise ? await first : first);
+    this.assertCurrent(ep);
     const view = this.view();
     const info = this.makeInfo(settled);
     info.seed = seed;
@@ -244,7 +244,9 @@ export class MachineEnv<TScenario = Json, TContext extends BaseContext = BaseCon
   async step(action: string): Promise<StepResult> {
     const ep = this.requireEpisode();
     if (ep.done) throw new ProtocolError('step() after the episode ended; call reset()');
-    const text = typeof action === 'string' ? action : String(action);
+    // A buggy policy's null or object is an invalid action with feedback, never "null" sent on.
+    if (typeof action !== 'string') return this.invalidStep(nonStringActionReason(action));
+    const text = action;
     const ctx = this.context();
     let parsed: ParsedAction;
     try {
@@ -252,24 +254,29 @@ export class MachineEnv<TScenario = Json, TContext extends BaseContext = BaseCon
     } catch (err) {
       parsed = { invalid: `could not parse action (${(err as Error).message})` };
     }
-    if ('event' in parsed && !ep.actor.getSnapshot().can(parsed.event)) {
+    if ('event' in parsed && !ep.runner.can(parsed.event)) {
       parsed = { invalid: `'${parsed.event.type}' is not possible in the current state` };
     }
     if ('invalid' in parsed) return this.invalidStep(parsed.invalid);
 
-    ep.actor.send(parsed.event);
-    const settled = await this.settle();
+    const sent = ep.runner.send(parsed.event);
+    const settled = finishSettle(ep, sent instanceof Promise ? await sent : sent);
+    this.assertCurrent(ep);
     const view = this.view();
     const info = this.makeInfo(settled);
     const totals = this.context().rewardTotals;
     const components: Record<string, number> = {};
-    const deferred: Record<string, number> = {};
+    let deferred: Record<string, number> | undefined;
     const deferredKeys = this.definition.deferredRewards;
-    for (const [k, v] of Object.entries(totals)) {
+    const last = ep.lastTotals;
+    const keys = Object.keys(totals);
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i] as string;
       // Rounded so that cumulative float sums do not leak 1e-17 noise into per-step rewards.
-      const d = roundReward(v - (ep.lastTotals[k] ?? 0));
+      const d = roundReward((totals[k] as number) - (last[k] ?? 0));
       if (d === 0) continue;
       if (deferredKeys?.includes(k)) {
+        deferred ??= {};
         deferred[k] = d;
         ep.owed[k] = roundReward((ep.owed[k] ?? 0) + d);
       } else {
@@ -278,7 +285,7 @@ export class MachineEnv<TScenario = Json, TContext extends BaseContext = BaseCon
     }
     ep.lastTotals = { ...totals };
     if (ep.done) Object.assign(components, this.takeOwed(components));
-    if (Object.keys(deferred).length > 0) info.deferredRewardComponents = deferred;
+    if (deferred) info.deferredRewardComponents = deferred;
     info.rewardComponents = components;
     return { observation: this.observation(view, info), reward: sumRewards(components), terminated: ep.done, truncated: false, info };
   }
@@ -337,7 +344,7 @@ export class MachineEnv<TScenario = Json, TContext extends BaseContext = BaseCon
       envVersion: this.spec.version,
       seed: ep.seed,
       scenario: ep.scenario,
-      machine: ep.actor.getPersistedSnapshot(),
+      machine: ep.runner.persisted(),
       envRng: ep.envRng.getState(),
       simRng: ep.simRng.getState(),
       simState: ep.simulator.getState(),
@@ -358,7 +365,7 @@ export class MachineEnv<TScenario = Json, TContext extends BaseContext = BaseCon
     }
     this.stopEpisode();
     const s = structuredClone(snap);
-    await this.startEpisode({
+    this.startEpisode({
       seed: s.seed,
       scenario: s.scenario,
       envRng: Rng.fromState(s.envRng),
@@ -377,14 +384,19 @@ export class MachineEnv<TScenario = Json, TContext extends BaseContext = BaseCon
 
   // ---------------------------------------------------------------------------------------------
 
-  private async startEpisode(args: {
+  /** The engine this env runs its machines with (see core/machine-runner.ts); known after the first reset. */
+  get engine(): EngineName | undefined {
+    return this.episode?.runner.engine;
+  }
+
+  private startEpisode(args: {
     seed: number;
     scenario: TScenario;
     envRng: Rng;
     simRng: Rng;
     persisted?: Json;
     simState?: Json;
-  }): Promise<void> {
+  }): Episode<TScenario> {
     const factory = this.definition.simulators[this.simulatorConfig.kind];
     if (!factory) throw new ProtocolError(`no simulator '${this.simulatorConfig.kind}'`);
     const simulator = factory({
@@ -395,27 +407,49 @@ export class MachineEnv<TScenario = Json, TContext extends BaseContext = BaseCon
     });
     if (args.simState !== undefined) simulator.setState(args.simState);
     const pendingTurns: Json[] = [];
-    const userTurn = async (input: Json): Promise<Json> => {
-      const turn = await simulator.respond(input);
-      const r = validate(simulator.turnSchema, turn);
-      if (!r.ok) {
-        throw new SimulatorTurnError('invalid_simulator_turn', `simulator turn failed its schema: ${r.errors.join('; ')}`);
+    const checkTurn = compileSchema(simulator.turnSchema);
+    const accept = (turn: Json): Json => {
+      if (!checkTurn(turn)) {
+        const errors = formatErrors(checkTurn.errors ?? []);
+        throw new SimulatorTurnError('invalid_simulator_turn', `simulator turn failed its schema: ${errors.join('; ')}`);
       }
-      pendingTurns.push(structuredClone(turn));
+      pendingTurns.push(cloneJson(turn));
       return turn;
+    };
+    // A synchronous simulator's turn comes back as an already-settled promise the direct engine
+    // reads without waiting (see `settledPromise`); an asynchronous one's is chained.
+    const userTurn = (input: Json): Promise<Json> => {
+      let answer: Json;
+      try {
+        answer = simulator.respond(input);
+      } catch (err) {
+        return rejectedPromise(err);
+      }
+      if (answer instanceof Promise || (answer !== null && typeof answer === 'object' && typeof answer.then === 'function')) {
+        return Promise.resolve(answer).then(accept);
+      }
+      try {
+        return settledPromise(accept(answer));
+      } catch (err) {
+        return rejectedPromise(err);
+      }
     };
     const machine = this.machineFor({ scenario: args.scenario, kwargs: this.kwargs, rng: args.envRng, userTurn });
     const input = { scenario: args.scenario, kwargs: this.kwargs };
-    const actor = args.persisted
-      ? createActor(machine, { snapshot: args.persisted, input })
-      : createActor(machine, { input });
+    const engine = this.engineFor(machine, args.persisted);
+    const runner: MachineRunner =
+      engine === 'compiled'
+        ? new CompiledRunner(machine, input, args.persisted)
+        : engine === 'transition'
+          ? new TransitionRunner(machine, input, args.persisted)
+          : new InterpreterRunner(machine, input, args.persisted);
     const ep: Episode<TScenario> = {
       seed: args.seed,
       scenario: args.scenario,
       envRng: args.envRng,
       simRng: args.simRng,
       simulator,
-      actor,
+      runner,
       seen: 0,
       pendingTurns,
       usage: emptyUsage(),
@@ -424,10 +458,24 @@ export class MachineEnv<TScenario = Json, TContext extends BaseContext = BaseCon
       owed: {},
     };
     this.episode = ep;
-    // One observer per episode rather than one per step: it hands snapshots to a waiting `settle`,
-    // and its error handler keeps XState from rethrowing simulator failures globally.
-    actor.subscribe({ next: (snap) => ep.waiter?.(snap as AnyMachineSnapshot), error: () => ep.waiter?.(undefined) });
-    actor.start();
+    runner.begin();
+    return ep;
+  }
+
+  /**
+   * The engine asked for, else the cheapest the machine allows; a snapshot being restored that holds
+   * live child actors (taken by the interpreter in a machine the others do not run) goes to the
+   * interpreter.
+   */
+  private engineFor(machine: AnyStateMachine, persisted: Json | undefined): EngineName {
+    if (persisted && Object.keys((persisted as { children?: object }).children ?? {}).length > 0) return 'interpreter';
+    const asked = this.opts.engine;
+    if (asked) {
+      const obstacle = engineObstacle(machine, asked);
+      if (obstacle) throw new ProtocolError(`${this.spec.id}: the ${asked} engine cannot run this machine: ${obstacle}`);
+      return asked;
+    }
+    return bestEngine(machine);
   }
 
   /** The machine for an episode with these deps: the shared one when `createMachine` allows it. */
@@ -471,9 +519,14 @@ export class MachineEnv<TScenario = Json, TContext extends BaseContext = BaseCon
 
   private stopEpisode(): void {
     if (this.episode) {
-      this.episode.actor.stop();
+      this.episode.runner.stop();
       this.episode = undefined;
     }
+  }
+
+  /** A step or reset that awaited a simulator must not touch an episode that replaced its own meanwhile. */
+  private assertCurrent(ep: Episode<TScenario>): void {
+    if (this.episode !== ep) throw new ProtocolError('the episode was reset or closed while a step was running; await each step');
   }
 
   private requireEpisode(): Episode<TScenario> {
@@ -482,25 +535,7 @@ export class MachineEnv<TScenario = Json, TContext extends BaseContext = BaseCon
   }
 
   private context(): TContext {
-    return (this.requireEpisode().actor.getSnapshot() as AnyMachineSnapshot).context as TContext;
-  }
-
-  /** Wait until the machine waits for the agent, finishes, or fails. */
-  private settle(): Promise<Settled> {
-    const ep = this.requireEpisode();
-    const now = settledState(ep.actor.getSnapshot() as AnyMachineSnapshot);
-    if (now) return Promise.resolve(finishSettle(ep, now));
-    return new Promise((resolve) => {
-      // Called by the episode's one observer (see startEpisode) with each new snapshot, or with
-      // undefined when the actor failed.
-      ep.waiter = (s) => {
-        const r = s ? settledState(s) : (settledState(ep.actor.getSnapshot() as AnyMachineSnapshot) ?? { kind: 'done' });
-        if (r) {
-          ep.waiter = undefined;
-          resolve(finishSettle(ep, r));
-        }
-      };
-    });
+    return this.requireEpisode().runner.context as TContext;
   }
 
   private view() {
@@ -510,22 +545,30 @@ export class MachineEnv<TScenario = Json, TContext extends BaseContext = BaseCon
   /** What the agent is given: the view, and the agent-safe parts of this step (never `info` itself). */
   private observation(view: AgentView, info: StepInfo, override?: string): Observation {
     const ep = this.requireEpisode();
+    const source = view.transcript;
     let newText = override;
     if (newText === undefined) {
-      newText =
-        view.newText ??
-        view.transcript
-          .slice(ep.seen)
-          .filter((t) => t.role !== 'agent')
-          .map((t) => `${t.role}: ${t.text}`)
-          .join('\n');
-      ep.seen = view.transcript.length;
+      newText = view.newText;
+      if (newText === undefined) {
+        // The entries since the agent's last action, minus its own, one `role: text` line each.
+        newText = '';
+        let first = true;
+        for (let i = ep.seen; i < source.length; i++) {
+          const t = source[i] as TranscriptEntry;
+          if (t.role === 'agent') continue;
+          newText += first ? `${t.role}: ${t.text}` : `\n${t.role}: ${t.text}`;
+          first = false;
+        }
+      }
+      ep.seen = source.length;
     }
-    const obs: Observation = {
-      instructions: view.instructions,
-      newText,
-      transcript: view.transcript.map((t) => ({ role: t.role, text: t.text })),
-    };
+    // A fresh copy: the agent may keep or modify what it is given.
+    const transcript = new Array<TranscriptEntry>(source.length);
+    for (let i = 0; i < source.length; i++) {
+      const t = source[i] as TranscriptEntry;
+      transcript[i] = { role: t.role, text: t.text };
+    }
+    const obs: Observation = { instructions: view.instructions, newText, transcript };
     if (view.legalActions && !ep.done) obs.legalActions = [...view.legalActions];
     if (view.sampleActions && !ep.done) obs.sampleActions = [...view.sampleActions];
     if (info.invalidAction) obs.invalidAction = { reason: info.invalidAction.reason };
@@ -564,13 +607,32 @@ export class MachineEnv<TScenario = Json, TContext extends BaseContext = BaseCon
   }
 }
 
+/**
+ * A deep copy of a JSON-like value (a simulator turn), as `structuredClone` makes it for plain data,
+ * at a fraction of its fixed cost; anything not plain (a Date, a Map, a class instance) goes to
+ * `structuredClone` itself.
+ */
+function cloneJson(value: Json): Json {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    const out = new Array(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = cloneJson(value[i]);
+    return out;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return structuredClone(value);
+  const out: Record<string, Json> = {};
+  for (const k of Object.keys(value)) out[k] = cloneJson(value[k]);
+  return out;
+}
+
 function roundReward(x: number): number {
   return Math.round(x * 1e12) / 1e12;
 }
 
 function sumRewards(components: Record<string, number>): number {
   let r = 0;
-  for (const v of Object.values(components)) r += v;
+  for (const k in components) r += components[k] as number;
   return r;
 }
 

@@ -6,6 +6,7 @@
  * Everything that depends on the wall clock lives under `timings`, so two runs with the same seeds
  * are byte-identical once `timings` is removed.
  */
+import { nonStringActionKind, nonStringActionOfKind } from './input.js';
 import { type JsonSchema, validate } from './schema.js';
 import type { EpisodeError, Json, SimulatorConfig, StepInfo, Usage } from './types.js';
 import { emptyUsage } from './types.js';
@@ -14,13 +15,15 @@ import type { Env, ResetOptions, ResetResult, StepResult } from './types.js';
 import { DIALOGYM_VERSION } from './version.js';
 
 export interface RecordedTurn {
+  /** The agent's action ('' when the agent gave something other than a string: see invalidAction.nonString). */
   action: string;
   /** Text the agent saw after this action. */
   observation: string;
   reward: number;
   rewardComponents: Record<string, number>;
   simulatorTurns: Json[];
-  invalidAction: { reason: string } | null;
+  /** Why the action was invalid; `nonString` names the kind of a non-string action ('null', 'an object' ...). */
+  invalidAction: { reason: string; nonString?: string } | null;
   /** Env-specific analysis fields from info (hidden intent, beliefs ...). */
   info: Record<string, Json>;
 }
@@ -200,6 +203,14 @@ export const episodeRecordSchema: JsonSchema = {
   },
 };
 
+/**
+ * The actions to replay a record with: the recorded strings, and for a recorded non-string action
+ * a value of the same kind, so the env gives the same invalid-action step again.
+ */
+export function recordedActions(rec: EpisodeRecord): string[] {
+  return rec.turns.map((t) => (t.invalidAction?.nonString !== undefined ? (nonStringActionOfKind(t.invalidAction.nonString) as string) : t.action));
+}
+
 export function validateRecord(value: unknown) {
   return validate(episodeRecordSchema, value);
 }
@@ -290,13 +301,17 @@ export class RecordTrajectory extends Wrapper {
     const r = await this.env.step(action);
     const rec = this.current;
     if (rec) {
+      // A non-string action (a buggy policy's null or object) is stored as '' with its kind, so the
+      // record stays valid JSON of the schema and a replay hands the env the same kind of value.
+      const nonString = typeof action !== 'string';
+      const invalid = r.info.invalidAction ?? null;
       rec.turns.push({
-        action,
+        action: nonString ? '' : action,
         observation: r.observation.newText,
         reward: r.reward,
         rewardComponents: r.info.rewardComponents,
         simulatorTurns: r.info.simulatorTurns ?? [],
-        invalidAction: r.info.invalidAction ?? null,
+        invalidAction: invalid && nonString ? { ...invalid, nonString: nonStringActionKind(action) } : invalid,
         info: analysisInfo(r.info),
       });
       rec.totals.return += r.reward;

@@ -6,6 +6,7 @@
  * `--agent expert` resolves per environment.
  */
 import { type MachineEnvOptions, MachineEnv, type EnvDefinition } from './machine-env.js';
+import type { EngineName } from './machine-runner.js';
 import type { Env, Json, SimulatorConfig } from './types.js';
 import { OrderEnforcing, PassiveEnvChecker, TimeLimit } from './wrappers.js';
 import type { AuditProfile } from '../agents/adversaries/types.js';
@@ -22,6 +23,8 @@ export interface MakeOptions {
   /** Seed of the env's own stream for resets without a seed. */
   seed?: number;
   disableEnvChecker?: boolean;
+  /** Which engine runs the env's statechart (default: the cheapest that can; see core/machine-runner.ts). */
+  engine?: EngineName;
 }
 
 export interface EnvRegistration {
@@ -41,6 +44,12 @@ export interface EnvRegistration {
   simulatorKinds?: string[];
   /** How `dialogym audit` attacks this env, and the env's own adversaries (see agents/adversaries). */
   audit?: AuditProfile;
+  /**
+   * The kwargs the env understands, with their defaults (an `EnvDefinition`'s `defaultKwargs`).
+   * When present, `make` refuses any other kwarg and a value whose JSON type differs from a
+   * non-null default's, listing the known ones (see `checkKwargs`).
+   */
+  defaultKwargs?: Record<string, Json>;
 }
 
 const ID_PATTERN = /^(?:[A-Za-z0-9_.-]+\/)?[A-Za-z0-9_.]+(?:-[A-Za-z0-9_.]+)*-v(\d+)$/;
@@ -62,6 +71,7 @@ export function registerMachineEnv(
     id: definition.id,
     description: definition.description,
     simulatorKinds: Object.keys(definition.simulators),
+    defaultKwargs: definition.defaultKwargs,
     ...extra,
     entryPoint: (opts) => new MachineEnv(definition, opts as MachineEnvOptions),
   });
@@ -85,9 +95,40 @@ export function getRegistration(id: string): EnvRegistration {
   return reg;
 }
 
+function jsonType(v: Json): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  return typeof v;
+}
+
+/**
+ * Refuses kwargs an env does not know (a typo would otherwise be silently ignored), naming the
+ * known kwargs, and, unless `types` is false, values whose JSON type differs from a non-null
+ * default's. Envs registered without `defaultKwargs` accept anything. `make` checks names only (an
+ * env validates its values at reset); the CLI checks both before any work.
+ */
+export function checkKwargs(id: string, kwargs: Record<string, Json> | undefined, opts: { types?: boolean } = {}): void {
+  const reg = getRegistration(id);
+  if (!kwargs || !reg.defaultKwargs) return;
+  const known = { ...reg.defaultKwargs, ...(reg.kwargs ?? {}) };
+  const names = Object.keys(known).sort();
+  const list = names.length ? names.join(', ') : 'none';
+  for (const [k, v] of Object.entries(kwargs)) {
+    if (!Object.hasOwn(known, k)) {
+      const close = closeMatches(k, names, 1);
+      throw new ConfigError(`${id} has no kwarg '${k}'${close.length ? ` (did you mean '${close[0]}'?)` : ''}; known kwargs: ${list}`);
+    }
+    const d = known[k];
+    if (opts.types !== false && d !== null && d !== undefined && v !== null && jsonType(v) !== jsonType(d)) {
+      throw new ConfigError(`${id} kwarg '${k}' must be ${jsonType(d) === 'array' ? 'an array' : `a ${jsonType(d)}`} (default ${JSON.stringify(d)}), got ${JSON.stringify(v)}`);
+    }
+  }
+}
+
 /** Instantiate a registered env with PassiveEnvChecker, OrderEnforcing and TimeLimit, as Gymnasium does. */
 export function make(id: string, overrides: MakeOptions = {}): Env {
   const reg = getRegistration(id);
+  checkKwargs(id, overrides.kwargs, { types: false });
   const maxEpisodeSteps = overrides.maxEpisodeSteps ?? reg.maxEpisodeSteps;
   const opts: MakeOptions = {
     ...overrides,

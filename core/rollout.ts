@@ -4,7 +4,7 @@
  */
 import type { Agent } from '../agents/types.js';
 import { ReplayAgent } from '../agents/replay.js';
-import { type EpisodeRecord, RecordTrajectory } from './record.js';
+import { type EpisodeRecord, RecordTrajectory, recordedActions } from './record.js';
 import { type MakeOptions, make } from './registry.js';
 import { deriveSeed } from './rng.js';
 import type { Env, Json, SimulatorConfig } from './types.js';
@@ -93,7 +93,7 @@ export async function replayRecord(rec: EpisodeRecord, opts: ReplayOptions = {})
     maxEpisodeSteps: rec.env.maxEpisodeSteps ?? 0,
   });
   try {
-    const agent = new ReplayAgent(rec.turns.map((t) => t.action));
+    const agent = new ReplayAgent(recordedActions(rec));
     const out = await runEpisode({
       env,
       agent,

@@ -40,6 +40,11 @@ export interface RunJobsOptions {
 export interface RunJobsResult {
   completed: number;
   stoppedBecause?: string;
+  /**
+   * Episodes cut short by a dead endpoint and not written (a resume redoes them), with the tokens
+   * and cost the server was paid for them: the run's summary reports them, since no record does.
+   */
+  discarded: { episodes: number; usage: { simulator: Usage; agent: Usage } };
 }
 
 export async function runJobs(jobs: readonly EpisodeJob[], opts: RunJobsOptions): Promise<RunJobsResult> {
@@ -51,6 +56,7 @@ export async function runJobs(jobs: readonly EpisodeJob[], opts: RunJobsOptions)
   let completed = 0;
   let stoppedBecause: string | undefined;
   let emitting = Promise.resolve();
+  const discarded: RunJobsResult['discarded'] = { episodes: 0, usage: { simulator: emptyUsage(), agent: emptyUsage() } };
 
   const emitReady = async () => {
     while (pending.has(nextToEmit)) {
@@ -62,8 +68,10 @@ export async function runJobs(jobs: readonly EpisodeJob[], opts: RunJobsOptions)
     }
   };
 
+  let failed = false;
   const runOne = async (job: EpisodeJob, index: number) => {
-    if (stoppedBecause) return;
+    // After a failure (a write that failed: disk full) or a stop, queued episodes are not started.
+    if (stoppedBecause || failed) return;
     const slot = freeSlots.pop() ?? new Map<string, Env>();
     try {
       let env = slot.get(job.envId);
@@ -86,11 +94,20 @@ export async function runJobs(jobs: readonly EpisodeJob[], opts: RunJobsOptions)
       const stop = opts.shouldStop?.(rec);
       if (stop) {
         stoppedBecause ??= stop;
-        return; // an episode cut short by a dead endpoint is not written: resume redoes it
+        // An episode cut short by a dead endpoint is not written (resume redoes it); what it cost is kept.
+        discarded.episodes += 1;
+        addUsage(discarded.usage.simulator, { ...rec.usage.simulator, cachedCalls: rec.timings.cachedCalls?.simulator ?? 0 });
+        addUsage(discarded.usage.agent, { ...rec.usage.agent, cachedCalls: rec.timings.cachedCalls?.agent ?? 0 });
+        return;
       }
       pending.set(index, rec);
       emitting = emitting.then(emitReady);
-      await emitting;
+      try {
+        await emitting;
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
     } finally {
       freeSlots.push(slot);
     }
@@ -99,7 +116,7 @@ export async function runJobs(jobs: readonly EpisodeJob[], opts: RunJobsOptions)
   await Promise.all(jobs.map((job, i) => limit(() => runOne(job, i))));
   await emitting;
   for (const slot of freeSlots) for (const env of slot.values()) await env.close();
-  return { completed, stoppedBecause };
+  return { completed, stoppedBecause, discarded };
 }
 
 /** Streaming summary of a run: constant memory whatever the number of episodes. */

@@ -155,7 +155,9 @@ export class PassiveEnvChecker extends Wrapper {
     if (typeof r.terminated !== 'boolean' || typeof r.truncated !== 'boolean') {
       throw new ProtocolError(`${this.spec.id}: terminated and truncated must be booleans`);
     }
-    const sum = Object.values(r.info.rewardComponents).reduce((a, b) => a + b, 0);
+    let sum = 0;
+    const components = r.info.rewardComponents;
+    for (const k in components) sum += components[k] as number;
     if (Math.abs(sum - r.reward) > 1e-9) {
       throw new ProtocolError(`${this.spec.id}: reward components sum to ${sum}, reward is ${r.reward}`);
     }
@@ -167,21 +169,28 @@ function assertObservation(o: Json, where: string): void {
   if (!o || typeof o.instructions !== 'string' || typeof o.newText !== 'string' || !Array.isArray(o.transcript)) {
     throw new ProtocolError(`${where}: observation must have instructions, newText and transcript`);
   }
-  for (const k of Object.keys(o)) {
+  for (const k in o) {
     if (!OBSERVATION_KEYS.includes(k)) {
       throw new ProtocolError(`${where}: observation has '${k}', which is not part of what an agent may see`);
     }
   }
-  for (const k of ['legalActions', 'sampleActions']) {
-    if (o[k] !== undefined && !(Array.isArray(o[k]) && o[k].every((a: Json) => typeof a === 'string'))) {
-      throw new ProtocolError(`${where}: observation.${k} must be an array of strings`);
-    }
-  }
-  for (const t of o.transcript) {
+  if (!isStringArray(o.legalActions)) throw new ProtocolError(`${where}: observation.legalActions must be an array of strings`);
+  if (!isStringArray(o.sampleActions)) throw new ProtocolError(`${where}: observation.sampleActions must be an array of strings`);
+  const transcript = o.transcript as Json[];
+  for (let i = 0; i < transcript.length; i++) {
+    const t = transcript[i];
     if (typeof t?.role !== 'string' || typeof t?.text !== 'string') {
       throw new ProtocolError(`${where}: transcript entries must be {role, text} strings`);
     }
   }
+}
+
+/** Absent, or an array of strings. */
+function isStringArray(a: Json): boolean {
+  if (a === undefined) return true;
+  if (!Array.isArray(a)) return false;
+  for (let i = 0; i < a.length; i++) if (typeof a[i] !== 'string') return false;
+  return true;
 }
 
 function assertInfo(info: Json, where: string): void {

@@ -8,7 +8,9 @@
  * reading of the headroom. Results of a privileged agent (an oracle, which reads hidden state) are
  * shown, marked, below the ranked entries: they are references, never submissions.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { ConfigError } from '../core/errors.js';
+import { AtomicFile, checkOutput, commitAll, type OutputInput } from '../core/output.js';
 import { join, relative, resolve } from 'node:path';
 import type { EpisodeRecord } from '../core/record.js';
 import type { Json } from '../core/types.js';
@@ -361,13 +363,36 @@ export function renderStartSummary(data: LeaderboardData): string {
   return out.join('\n');
 }
 
+/** The files `writeLeaderboard` writes into `outDir`. */
+export function leaderboardFiles(outDir: string): { html: string; md: string; json: string } {
+  return { json: join(outDir, 'leaderboard.json'), md: join(outDir, 'leaderboard.md'), html: join(outDir, 'index.html') };
+}
+
+/**
+ * Refuses, before any work, a folder whose leaderboard files exist (unless `force`), a file in the
+ * folder's place, or a leaderboard file that is one of the inputs.
+ */
+export function checkLeaderboardOutput(outDir: string, opts: { force?: boolean; inputs?: OutputInput[] } = {}): void {
+  try {
+    if (!statSync(outDir).isDirectory()) throw new ConfigError(`--out ${outDir} is a file; name a folder`);
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+  }
+  const f = leaderboardFiles(outDir);
+  for (const file of [f.json, f.md, f.html]) checkOutput(file, { flag: '--out', force: opts.force, inputs: opts.inputs });
+}
+
+/** Writes the three files through temporary files, renamed together once all are complete. */
 export function writeLeaderboard(data: LeaderboardData, outDir: string): { html: string; md: string; json: string } {
-  mkdirSync(outDir, { recursive: true });
-  const json = join(outDir, 'leaderboard.json');
-  const md = join(outDir, 'leaderboard.md');
-  const html = join(outDir, 'index.html');
-  writeFileSync(json, `${JSON.stringify(data, null, 2)}\n`);
-  writeFileSync(md, renderMarkdown(data));
-  writeFileSync(html, renderSite(data));
-  return { html, md, json };
+  const f = leaderboardFiles(outDir);
+  const files = [AtomicFile.create(f.json), AtomicFile.create(f.md), AtomicFile.create(f.html)];
+  try {
+    files[0]?.write(`${JSON.stringify(data, null, 2)}\n`);
+    files[1]?.write(renderMarkdown(data));
+    files[2]?.write(renderSite(data));
+    commitAll(files);
+  } finally {
+    for (const x of files) x.abort();
+  }
+  return f;
 }

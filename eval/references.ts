@@ -12,7 +12,8 @@
  * the reference is recomputed on the fly (deterministic, so the numbers are the same as a fresh
  * `dialogym eval --update-references` would store) and marked `computed` in the results.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../core/output.js';
 import { join } from 'node:path';
 import { packageRoot } from '../core/data.js';
 import { getRegistration } from '../core/registry.js';
@@ -87,7 +88,7 @@ export function loadReferences(path = referencesPath()): ReferenceFile {
 export function saveReferences(file: ReferenceFile, path = referencesPath()): void {
   const sorted: Record<string, ReferenceEntry> = {};
   for (const k of Object.keys(file.envs).sort()) sorted[k] = file.envs[k] as ReferenceEntry;
-  writeFileSync(path, `${JSON.stringify({ ...file, envs: sorted }, null, 2)}\n`);
+  writeFileAtomic(path, `${JSON.stringify({ ...file, envs: sorted }, null, 2)}\n`);
 }
 
 function sameJson(a: Json, b: Json): boolean {

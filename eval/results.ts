@@ -7,11 +7,13 @@
  * stored, so a results file and its episodes can be checked together by `dialogym verify`.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ConfigError } from '../core/errors.js';
 import { registerFormat } from '../core/formats.js';
+import { checkInputFile } from '../core/input.js';
 import { readJsonlValues } from '../core/jsonl.js';
+import { AtomicFile, checkOutput, commitAll, type OutputInput } from '../core/output.js';
 import { type EpisodeRecord, validateRecord } from '../core/record.js';
 import { type JsonSchema, validate } from '../core/schema.js';
 import type { Json, SimulatorConfig } from '../core/types.js';
@@ -239,15 +241,51 @@ export function serializeRecords(records: readonly EpisodeRecord[]): string {
   return records.map((r) => `${JSON.stringify(r)}\n`).join('');
 }
 
-/** Writes the records JSONL and the results document (records pointer filled in). */
+/**
+ * Refuses, before a run, results or episodes files that exist (unless `force`) or that cannot be
+ * written (core/output.ts).
+ */
+export function checkResultsOutput(path: string, opts: { force?: boolean; inputs?: OutputInput[] } = {}): void {
+  checkOutput(path, { force: opts.force, inputs: opts.inputs });
+  checkOutput(recordsPathFor(path), { flag: '--out (its episodes file)', force: opts.force, inputs: opts.inputs });
+}
+
+/**
+ * Writes the records JSONL and the results document (records pointer filled in). Both go to
+ * temporary files first and are renamed only when both are complete, episodes first: a full disk
+ * or a crash never leaves a torn episodes file beside an old results file.
+ */
 export function writeResults(path: string, results: Omit<Results, 'records'>, records: readonly EpisodeRecord[]): Results {
-  mkdirSync(dirname(resolve(path)), { recursive: true });
   const recPath = recordsPathFor(path);
-  const text = serializeRecords(records);
-  writeFileSync(recPath, text);
-  const full: Results = { ...results, records: { file: basename(recPath), count: records.length, sha256: sha256(text) } };
-  writeFileSync(path, `${JSON.stringify(full, null, 2)}\n`);
-  return full;
+  const recFile = AtomicFile.create(recPath, '--out');
+  const resFile = AtomicFile.create(path, '--out');
+  try {
+    const hash = createHash('sha256');
+    // In chunks: a run of 100,000 episodes is far more than one string may hold.
+    let chunk: string[] = [];
+    let size = 0;
+    const flush = () => {
+      const text = chunk.join('');
+      hash.update(text);
+      recFile.write(text);
+      chunk = [];
+      size = 0;
+    };
+    for (const r of records) {
+      const line = `${JSON.stringify(r)}\n`;
+      chunk.push(line);
+      size += line.length;
+      if (size > 1 << 22) flush();
+    }
+    flush();
+    const full: Results = { ...results, records: { file: basename(recPath), count: records.length, sha256: hash.digest('hex') } };
+    resFile.write(`${JSON.stringify(full, null, 2)}\n`);
+    commitAll([recFile, resFile]);
+    return full;
+  } finally {
+    recFile.abort();
+    resFile.abort();
+  }
 }
 
 export interface LoadedResults {
@@ -261,6 +299,7 @@ export interface LoadedResults {
 /** Reads a results file and its records; schema violations are ConfigErrors, integrity problems are reported. */
 export async function loadResults(path: string): Promise<LoadedResults> {
   if (!existsSync(path)) throw new ConfigError(`results file not found: ${path}`);
+  checkInputFile(path, { holds: 'a dialogym results file (JSON)' });
   let value: Json;
   try {
     value = JSON.parse(readFileSync(path, 'utf8'));

@@ -24,6 +24,9 @@ export interface CachedExchange {
   finishReason: string | null;
   promptTokens: number;
   completionTokens: number;
+  /** Tokens of answers the server gave before this one and that had to be retried (billed all the same). */
+  retriedPromptTokens?: number;
+  retriedCompletionTokens?: number;
 }
 
 /** Deterministic JSON: object keys sorted at every level, so key order never changes a hash. */

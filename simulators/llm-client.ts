@@ -29,12 +29,14 @@
 import OpenAI from 'openai';
 import pLimit from 'p-limit';
 import { ConfigError } from '../core/errors.js';
+import { describeFsError } from '../core/output.js';
 import { Rng } from '../core/rng.js';
 import { compileSchema, formatErrors, type JsonSchema } from '../core/schema.js';
 import type { ValidateFunction } from 'ajv';
 import { addUsage, emptyUsage, type Json, type Usage } from '../core/types.js';
 import { type CachedExchange, cacheKey, canonicalJson, DEFAULT_CACHE_DIR, LlmCache } from './llm-cache.js';
 import { displayUrl, LlmError, type LlmErrorType, LlmUnavailableError, scrubSecrets } from './llm-errors.js';
+import { createUndiciFetch, type HttpTransport } from './llm-http.js';
 import { extractJson } from './llm-json.js';
 import type { ChatMessage, LlmProvider, StructuredRequest, StructuredResponse } from './types.js';
 
@@ -82,6 +84,14 @@ export interface LlmProviderConfig {
   jitterSeed?: number;
   /** Names the endpoint in messages ('agent', 'simulator'). */
   label?: string;
+  /** Where the provider's one-time warnings go (a cache that cannot be written). Default: stderr. */
+  warn?: (line: string) => void;
+  /**
+   * HTTP client under the `openai` package: `undici` (default), a keep-alive pool with undici's
+   * `request` (simulators/llm-http.ts), or `fetch`, Node's global fetch. Same requests and replies;
+   * `npm run bench` shows what each costs.
+   */
+  http?: HttpTransport;
 }
 
 export interface ProviderStats {
@@ -92,10 +102,16 @@ export interface ProviderStats {
   repairs: number;
   /** Calls that ended in an error. */
   failedCalls: number;
-  /** Tokens of requests actually sent (cache hits excluded). */
+  /**
+   * Tokens of requests actually sent and answered (cache hits excluded), including answers that
+   * were then retried (a body without choices, a stream cut before its end) or repaired.
+   */
   promptTokens: number;
   completionTokens: number;
+  /** Exchanges that could not be written to the cache (each one is paid again by a rerun). */
   cacheWriteErrors: number;
+  /** Why the first cache write failed ("no space left on device (ENOSPC)"). */
+  cacheWriteError?: string;
   /** True once the endpoint was found not to support json_schema response formats. */
   fellBackToText: boolean;
 }
@@ -123,11 +139,19 @@ interface Outcome {
   cached: boolean;
 }
 
+/** Tokens of answers that were retried: the server was paid for them, so the call's usage counts them. */
+interface Spent {
+  promptTokens: number;
+  completionTokens: number;
+}
+
 class RetryableFailure extends Error {
   constructor(
     readonly type: LlmErrorType,
     message: string,
     readonly retryAfterMs?: number,
+    /** Tokens the server reported for this failed answer (a body without choices, a cut stream). */
+    readonly spent?: Spent,
   ) {
     super(message);
   }
@@ -205,6 +229,8 @@ class OpenAiCompatibleProvider implements LlmClientProvider {
       apiKey: config.apiKey || 'dialogym-no-key',
       maxRetries: 0,
       timeout: this.c.timeoutMs,
+      // Node's fetch costs several times our own work per call (docs/performance.md).
+      ...((config.http ?? 'undici') === 'undici' ? { fetch: createUndiciFetch({ connections: config.limiter ? undefined : config.maxConcurrency ?? 8 }) } : {}),
     });
     const limit = pLimit(Math.max(1, config.maxConcurrency ?? 8));
     this.limiter = config.limiter ?? (<T>(task: () => Promise<T>) => limit(task));
@@ -223,12 +249,14 @@ class OpenAiCompatibleProvider implements LlmClientProvider {
     let allCached = true;
     for (let repair = 0; ; repair++) {
       let outcome: Outcome;
+      const spent: Spent = { promptTokens: 0, completionTokens: 0 };
       try {
-        outcome = await this.exchange(messages, req);
+        outcome = await this.exchange(messages, req, spent);
       } catch (err) {
         this.stats.failedCalls += 1;
-        if (err instanceof LlmError) (err as LlmError & { usage?: Usage }).usage = usage;
-        throw err;
+        // Answers paid for before the failure stay in the episode's usage.
+        addUsage(usage, this.priced({ ...spent, calls: 0, cachedCalls: 0 }));
+        throw withUsage(err, usage);
       }
       allCached &&= outcome.cached;
       addUsage(usage, this.usageOf(outcome));
@@ -243,8 +271,7 @@ class OpenAiCompatibleProvider implements LlmClientProvider {
             `${this.label} model ${this.model} gave no valid reply after ${this.c.maxRepairs} repair(s): ${judged.problem}`,
           ),
         );
-        (err as LlmError & { usage?: Usage }).usage = usage;
-        throw err;
+        throw withUsage(err, usage);
       }
       this.stats.repairs += 1;
       messages = [
@@ -290,15 +317,21 @@ class OpenAiCompatibleProvider implements LlmClientProvider {
     return { ok: true, value: parsed.value };
   }
 
+  /** Usage of one exchange: its answer's tokens plus those of answers retried on the way (stored with it in the cache). */
   private usageOf(o: Outcome): Usage {
-    const u: Usage = {
-      promptTokens: o.exchange.promptTokens,
-      completionTokens: o.exchange.completionTokens,
+    return this.priced({
+      promptTokens: o.exchange.promptTokens + (o.exchange.retriedPromptTokens ?? 0),
+      completionTokens: o.exchange.completionTokens + (o.exchange.retriedCompletionTokens ?? 0),
       calls: 1,
       cachedCalls: o.cached ? 1 : 0,
-    };
+    });
+  }
+
+  private priced(u: Usage): Usage {
     const price = this.config.prices?.[this.model];
-    if (price) u.cost = (price.prompt * u.promptTokens + price.completion * u.completionTokens) / 1e6;
+    if (price && (u.promptTokens > 0 || u.completionTokens > 0)) {
+      u.cost = (price.prompt * u.promptTokens + price.completion * u.completionTokens) / 1e6;
+    }
     return u;
   }
 
@@ -326,11 +359,12 @@ class OpenAiCompatibleProvider implements LlmClientProvider {
   }
 
   /** One exchange (cache, else network). Switches to text mode when the endpoint rejects json_schema. */
-  private async exchange(messages: ChatMessage[], req: StructuredRequest): Promise<Outcome> {
+  private async exchange(messages: ChatMessage[], req: StructuredRequest, spent: Spent): Promise<Outcome> {
     for (;;) {
       const mode = this.structuredMode(req);
       const body = this.buildBody(messages, req, mode);
-      const key = cacheKey({ v: 1, body });
+      // The key (canonical JSON and a SHA-256 of the body) only matters with a cache.
+      const key = this.cache ? cacheKey({ v: 1, body }) : '';
       const hit = await this.cache?.get(key);
       if (hit) {
         this.stats.cacheHits += 1;
@@ -346,11 +380,17 @@ class OpenAiCompatibleProvider implements LlmClientProvider {
         }
       }
       try {
-        const exchange = await this.sendWithRetries(body);
+        const answer = await this.sendWithRetries(body, spent);
+        // Answers retried on the way were paid for: they travel with the exchange (and its cache
+        // entry), so a cached rerun reports the same usage as the live run.
+        const exchange: CachedExchange =
+          spent.promptTokens > 0 || spent.completionTokens > 0
+            ? { ...answer, retriedPromptTokens: spent.promptTokens, retriedCompletionTokens: spent.completionTokens }
+            : answer;
+        spent.promptTokens = 0;
+        spent.completionTokens = 0;
         if (this.cache) {
-          await this.cache.set(key, exchange).catch(() => {
-            this.stats.cacheWriteErrors += 1;
-          });
+          await this.cache.set(key, exchange).catch((err: unknown) => this.cacheWriteFailed(err));
         }
         return { exchange, cached: false };
       } catch (err) {
@@ -371,7 +411,20 @@ class OpenAiCompatibleProvider implements LlmClientProvider {
     }
   }
 
-  private async sendWithRetries(body: Json): Promise<CachedExchange> {
+  /** The first cache write failure is reported once; every failure is counted for the run's summary. */
+  private cacheWriteFailed(err: unknown): void {
+    this.stats.cacheWriteErrors += 1;
+    if (this.stats.cacheWriteErrors > 1) return;
+    const why = describeFsError(err);
+    this.stats.cacheWriteError = why;
+    const warn = this.config.warn ?? ((l: string) => process.stderr.write(`${l}\n`));
+    warn(
+      `warning: the LLM cache in ${this.cache?.dir ?? '(none)'} cannot be written (${why}); the run goes on, ` +
+        'but exchanges from now on are not cached (the summary counts them) and a rerun pays for them again',
+    );
+  }
+
+  private async sendWithRetries(body: Json, spent: Spent = { promptTokens: 0, completionTokens: 0 }): Promise<CachedExchange> {
     let waited = 0;
     for (let attempt = 0; ; attempt++) {
       if (this.fatal) throw this.fatal;
@@ -385,6 +438,12 @@ class OpenAiCompatibleProvider implements LlmClientProvider {
         this.consecutiveFailures = 0;
         return out;
       } catch (err) {
+        if (err instanceof RetryableFailure && err.spent) {
+          spent.promptTokens += err.spent.promptTokens;
+          spent.completionTokens += err.spent.completionTokens;
+          this.stats.promptTokens += err.spent.promptTokens;
+          this.stats.completionTokens += err.spent.completionTokens;
+        }
         c = this.classify(err, body.response_format !== undefined);
       }
       if (c.kind === 'unsupported_schema') throw new JsonSchemaUnsupported(c.message);
@@ -444,7 +503,12 @@ class OpenAiCompatibleProvider implements LlmClientProvider {
         completionTokens = chunk.usage.completion_tokens;
       }
     }
-    if (finishReason === null) throw new RetryableFailure('llm_server_error', 'stream ended without a finish_reason');
+    if (finishReason === null) {
+      const spent = promptTokens !== undefined || completionTokens !== undefined
+        ? { promptTokens: promptTokens ?? 0, completionTokens: completionTokens ?? 0 }
+        : undefined;
+      throw new RetryableFailure('llm_server_error', 'stream ended without a finish_reason', undefined, spent);
+    }
     return {
       text,
       finishReason,
@@ -544,7 +608,11 @@ function validatorFor(schema: JsonSchema): ValidateFunction {
 function fromCompletion(r: unknown): CachedExchange {
   const choices = (r as { choices?: unknown })?.choices;
   if (!r || typeof r !== 'object' || !Array.isArray(choices) || choices.length === 0) {
-    throw new RetryableFailure('llm_server_error', 'malformed response (no choices in the body)');
+    // Some servers answer `choices: []` (a filtered or dropped generation) and still bill the usage.
+    const u = (r as { usage?: { prompt_tokens?: unknown; completion_tokens?: unknown } } | null)?.usage;
+    const p = typeof u?.prompt_tokens === 'number' ? u.prompt_tokens : 0;
+    const c = typeof u?.completion_tokens === 'number' ? u.completion_tokens : 0;
+    throw new RetryableFailure('llm_server_error', 'malformed response (no choices in the body)', undefined, p || c ? { promptTokens: p, completionTokens: c } : undefined);
   }
   const choice = choices[0] as { message?: { content?: unknown }; finish_reason?: string | null };
   const content = choice.message?.content;
@@ -631,6 +699,23 @@ function sleep(ms: number): Promise<void> {
 /** The usage attached to an `LlmError` thrown by `complete` (tokens spent before it failed). */
 export function usageOfError(err: unknown): Usage | undefined {
   return (err as { usage?: Usage } | undefined)?.usage;
+}
+
+/**
+ * `err` carrying this call's usage. The provider's fatal error is one object shared by every
+ * later call, so it is copied rather than written to: concurrent calls would otherwise read each
+ * other's usage (one counted twice, another lost).
+ */
+function withUsage(err: unknown, usage: Usage): unknown {
+  if (!(err instanceof LlmError)) return err;
+  const own =
+    err instanceof LlmUnavailableError
+      ? Object.assign(new LlmUnavailableError(err.message, err.type), { stack: err.stack })
+      : (err as LlmError & { usage?: Usage }).usage !== undefined
+        ? Object.assign(new LlmError(err.type, err.message, err.fatal), { stack: err.stack })
+        : err;
+  (own as LlmError & { usage?: Usage }).usage = { ...usage };
+  return own;
 }
 
 /** A limiter to share between providers talking to the same endpoint. */

@@ -82,12 +82,12 @@ export class Belief {
   lastAsked: string | null = null;
   goal: { type: string; conditions: Condition[] } | null = null;
   private consumed = 0;
-  private receptacleIds: string[] = [];
+  protected receptacleIds: string[] = [];
 
   /** Reads the transcript entries not yet seen. */
   update(instructions: string, transcript: readonly TranscriptEntry[]): void {
     if (!this.world.receptacles.length) {
-      this.world.receptacles = parseHouse(instructions);
+      this.world.receptacles = this.parsePlaces(instructions);
       this.receptacleIds = this.world.receptacles.map((r) => r.id).sort((a, b) => b.length - a.length);
     }
     for (; this.consumed < transcript.length; this.consumed++) {
@@ -97,7 +97,12 @@ export class Belief {
     }
   }
 
-  private receptacle(id: string): Receptacle | undefined {
+  /** The places of the house, from the instructions (Embodied-v1 words its house plan differently). */
+  protected parsePlaces(instructions: string): Receptacle[] {
+    return parseHouse(instructions);
+  }
+
+  protected receptacle(id: string): Receptacle | undefined {
     return this.world.receptacles.find((r) => r.id === id);
   }
 
@@ -156,7 +161,7 @@ export class Belief {
     }
   }
 
-  private readCommander(text: string): void {
+  protected readCommander(text: string): void {
     if (!this.goal) this.goal = recogniseGoal(text);
     const lower = text.toLowerCase();
     for (const sentence of lower.split(/(?<=[.!?;])\s+/)) {

@@ -1,5 +1,5 @@
 /**
- * The Embodied-v0 random robot: uniformly random verbs of the action grammar with arguments drawn
+ * The Embodied random robot (v0 and v1): uniformly random verbs of the action grammar with arguments drawn
  * from names it has read (places from the house plan, objects from the env's descriptions), so its
  * actions look valid but are not goal-directed. Seeded by the episode's agent seed.
  */
@@ -13,6 +13,8 @@ const QUESTIONS = ['where is the mug?', 'what should I do?', 'is the plate dirty
 
 export class EmbodiedRandom implements Agent {
   readonly id = 'random';
+  /** `placesOf` reads the place names from the instructions (v1 words its house plan differently). */
+  constructor(private readonly placesOf: (instructions: string) => string[] = (i) => parseHouse(i).map((r) => r.id)) {}
   private rng = Rng.fromSeed(0);
   private places: string[] = [];
   private objects: string[] = [];
@@ -26,7 +28,7 @@ export class EmbodiedRandom implements Agent {
   }
 
   act(obs: Observation): string {
-    if (!this.places.length) this.places = parseHouse(obs.instructions).map((r) => r.id);
+    if (!this.places.length) this.places = this.placesOf(obs.instructions);
     for (; this.consumed < obs.transcript.length; this.consumed++) {
       const t = obs.transcript[this.consumed]!;
       if (t.role === 'agent') continue;

@@ -20,6 +20,7 @@ import {
   type ClariqItem,
   type ClariqSet,
   clariqFidelityV1,
+  clariqItems,
   formatClariqFidelity,
   type ItemAnswerer,
   scriptedAnswerer,
@@ -87,17 +88,30 @@ export async function runClariqCalibration(opts: CalibrationOptions, out: { writ
   if (!Number.isInteger(seeds) || seeds < 1 || seeds > 20) throw new ConfigError('--seeds must be an integer from 1 to 20');
   const sets: ClariqSet[] = ['dev', 'multiturn'];
   const rows: ClariqFidelity[] = [];
+  // Progress per set (cli/progress.ts): each answered item is a tick.
+  const counted = (set: ClariqSet, runs: number, answer: ItemAnswerer): ItemAnswerer => {
+    const total = runs * clariqItems(set, opts.limit).length;
+    const bar = opts.progressFor?.(`${set} items`, total, 'answers');
+    let done = 0;
+    return async (it, i) => {
+      const turn = await answer(it, i);
+      bar?.tick();
+      done += 1;
+      if (done >= total) bar?.stop();
+      return turn;
+    };
+  };
   if (sim === 'scripted') {
     for (const set of sets) {
       const runs: ClariqFidelity[] = [];
-      for (let k = 0; k < seeds; k++) runs.push(await clariqFidelityV1(set, scriptedAnswerer(k), 'scripted', opts.limit));
+      for (let k = 0; k < seeds; k++) runs.push(await clariqFidelityV1(set, counted(set, 1, scriptedAnswerer(k)), 'scripted', opts.limit));
       rows.push(meanOf(runs));
     }
   } else {
     const llm = await setupLlm(opts, { sim: true, agent: false });
     if (!llm.sim || !llm.simulator) throw new ConfigError('calibrate clariq --sim llm needs a simulator endpoint (--sim-model, --sim-base-url)');
     const failures = { n: 0 } as { n: number; last?: string };
-    for (const set of sets) rows.push(await clariqFidelityV1(set, llmAnswerer(opts, llm.simulator, llm.sim, failures), `llm:${llm.sim.model}`, opts.limit));
+    for (const set of sets) rows.push(await clariqFidelityV1(set, counted(set, 1, llmAnswerer(opts, llm.simulator, llm.sim, failures)), `llm:${llm.sim.model}`, opts.limit));
     out.write(`${llm.describe()}\n`);
     if (failures.n) out.write(`${failures.n} row(s) got no valid LLM answer (counted as "other"); last error: ${failures.last}\n`);
   }

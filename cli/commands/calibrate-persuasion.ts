@@ -9,7 +9,7 @@
  * (`replayRecord`, the same path as `dialogym replay`) with each dialogue's real persona; and the
  * mean return of the random, expert and replayed human persuaders on the held-out personas.
  */
-import type { Calibration } from './calibrate.js';
+import type { Calibration, CalibrationOptions } from './calibrate.js';
 import type { Agent } from '../../agents/types.js';
 import type { SimulatorConfig } from '../../core/types.js';
 import type { LlmProvider } from '../../simulators/types.js';
@@ -41,6 +41,8 @@ export interface CalibrationReportOptions {
   /** Use only the first N dialogues of each split (quick checks). */
   limit?: number;
   out: { write(s: string): unknown };
+  /** Progress of each stage (cli/progress.ts); none when absent. */
+  progressFor?: CalibrationOptions['progressFor'];
 }
 
 export interface CalibrationReport {
@@ -68,10 +70,11 @@ function meanSe(v: number[]): { mean: number; se: number; n: number } {
 }
 
 /** Replays the split's human persuaders through the env; one list of outcomes per seed. */
-async function replaySplit(split: 'fit' | 'heldout', seeds: number, limit?: number) {
+async function replaySplit(split: 'fit' | 'heldout', seeds: number, limit?: number, progressFor?: CalibrationOptions['progressFor']) {
   const dialogues = usable(split, limit);
   const real = dialogues.map((d) => d.donation as number);
   const perSeed: SimOutcome[][] = [];
+  const bar = progressFor?.(`${split} replays`, seeds * dialogues.length, 'dialogues');
   for (let k = 0; k < seeds; k++) {
     const outcomes: SimOutcome[] = [];
     for (const d of dialogues) {
@@ -92,9 +95,11 @@ async function replaySplit(split: 'fit' | 'heldout', seeds: number, limit?: numb
         endedEarly: out.termination.reason === 'persuadee_left',
         initialProbability: first?.state?.donateProbability ?? 0,
       });
+      bar?.tick();
     }
     perSeed.push(outcomes);
   }
+  bar?.stop();
   return { dialogues, real, perSeed };
 }
 
@@ -110,10 +115,10 @@ export async function runCalibrationReport(opts: CalibrationReportOptions): Prom
     `strategy recogniser (naive Bayes): held-out macro-F1 ${f1.macroF1.toFixed(3)}, accuracy ${f1.accuracy.toFixed(3)} on ${sentences.length} sentences of held-out dialogues`,
   );
 
-  const held = await replaySplit('heldout', opts.seeds, opts.limit);
+  const held = await replaySplit('heldout', opts.seeds, opts.limit, opts.progressFor);
   const heldFig = meanFigures(held.perSeed.map((o) => outcomeFigures(held.real, o)));
   w(formatFigures(`held-out dialogues (mean of ${opts.seeds} seeds)`, heldFig));
-  const fit = await replaySplit('fit', opts.seeds, opts.limit);
+  const fit = await replaySplit('fit', opts.seeds, opts.limit, opts.progressFor);
   const fitFig = meanFigures(fit.perSeed.map((o) => outcomeFigures(fit.real, o)));
   w(formatFigures(`fit dialogues (reference, mean of ${opts.seeds} seeds)`, fitFig));
   const early = held.perSeed.flat().filter((o) => o.endedEarly).length / Math.max(1, held.perSeed.flat().length);
@@ -126,6 +131,7 @@ export async function runCalibrationReport(opts: CalibrationReportOptions): Prom
   };
   const env = make(ENV_ID);
   try {
+    const bar = opts.progressFor?.('agents on held-out personas', 2 * opts.seeds * held.dialogues.length, 'episodes');
     for (const name of ['random', 'expert']) {
       const v: number[] = [];
       for (let k = 0; k < opts.seeds; k++) {
@@ -134,10 +140,12 @@ export async function runCalibrationReport(opts: CalibrationReportOptions): Prom
           const seed = replaySeed(seedForDialogue(d.id), k);
           const r = await runEpisode({ env, agent, seed, key: `${name}/${d.id}/${k}`, scenario: d.persona });
           v.push(r.totals.return);
+          bar?.tick();
         }
       }
       returns[name] = meanSe(v);
     }
+    bar?.stop();
   } finally {
     await env.close();
   }
@@ -157,7 +165,7 @@ export const persuasionV0Calibration: Calibration = {
     const seeds = opts.seeds ?? 3;
     if (!Number.isInteger(seeds) || seeds < 1 || seeds > 50) throw new ConfigError('--seeds must be an integer from 1 to 50');
     if (opts.sim && opts.sim !== 'scripted') throw new ConfigError(`calibrate persuasion has no '${opts.sim}' simulator yet`);
-    await runCalibrationReport({ seeds, limit: opts.limit, out: process.stdout });
+    await runCalibrationReport({ seeds, limit: opts.limit, out: process.stdout, progressFor: opts.progressFor });
   },
 };
 
@@ -255,12 +263,15 @@ export interface V1CalibrationOptions {
   out: { write(s: string): unknown };
   /** Also replay the fit split (reference). */
   fitSplit?: boolean;
+  /** Progress of each split's replays (cli/progress.ts); none when absent. */
+  progressFor?: CalibrationOptions['progressFor'];
 }
 
 async function replayV1(split: 'fit' | 'heldout', opts: V1CalibrationOptions) {
   const dialogues = usable(split, opts.limit);
   const real = dialogues.map((d) => d.donation as number);
   const perSeed: V1Outcome[][] = [];
+  const bar = opts.progressFor?.(`${split} replays`, opts.seeds * dialogues.length, 'dialogues');
   for (let k = 0; k < opts.seeds; k++) {
     const outcomes: V1Outcome[] = [];
     for (const d of dialogues) {
@@ -291,9 +302,11 @@ async function replayV1(split: 'fit' | 'heldout', opts: V1CalibrationOptions) {
       } finally {
         await env.close();
       }
+      bar?.tick();
     }
     perSeed.push(outcomes);
   }
+  bar?.stop();
   return { dialogues, real, perSeed };
 }
 
@@ -325,10 +338,10 @@ export const persuasionCalibration: Calibration = {
     if (sim !== 'scripted' && sim !== 'llm') throw new ConfigError(`calibrate persuasion: --sim must be scripted or llm, got '${sim}'`);
     if (sim === 'llm') {
       const llm = await setupLlm(opts, { sim: true, agent: false });
-      await runV1Calibration({ seeds, limit: opts.limit, simulator: llm.simulator as SimulatorConfig, llm: llm.sim, out: process.stdout });
+      await runV1Calibration({ seeds, limit: opts.limit, simulator: llm.simulator as SimulatorConfig, llm: llm.sim, out: process.stdout, progressFor: opts.progressFor });
       process.stderr.write(`${llm.describe()}\n`);
       return;
     }
-    await runV1Calibration({ seeds, limit: opts.limit, simulator: { kind: 'scripted' }, out: process.stdout, fitSplit: true });
+    await runV1Calibration({ seeds, limit: opts.limit, simulator: { kind: 'scripted' }, out: process.stdout, fitSplit: true, progressFor: opts.progressFor });
   },
 };

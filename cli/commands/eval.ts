@@ -4,11 +4,13 @@ import { getRegistration } from '../../core/registry.js';
 import { evaluate, resolveEnvIds } from '../../eval/evaluate.js';
 import { defaultWorkers, EvalPool } from '../../eval/pool.js';
 import { headroomReading, REFERENCE_EPISODES, updateReferences } from '../../eval/references.js';
-import { type Results, writeResults } from '../../eval/results.js';
+import { checkResultsOutput, type Results, writeResults } from '../../eval/results.js';
+import { createAgent } from '../../agents/registry.js';
+import { MAX_EVAL_EPISODES, MAX_TRIALS } from '../../core/limits.js';
 import { parseSplit } from '../../eval/splits.js';
 import { addLlmOptions, type LlmCliOptions, setupLlm } from '../llm-options.js';
-import { progressBar } from '../progress.js';
-import { nonNegativeInt, positiveInt } from '../run.js';
+import { progress } from '../progress.js';
+import { concurrencyArg, positiveInt, workersArg } from '../run.js';
 
 interface EvalFlags extends LlmCliOptions {
   agent: string;
@@ -22,6 +24,8 @@ interface EvalFlags extends LlmCliOptions {
   updateReferences?: boolean;
   normalize: boolean;
   workers: number;
+  force?: boolean;
+  progress: boolean;
 }
 
 function fmt(x: number | null | undefined, d = 1): string {
@@ -54,13 +58,15 @@ export function register(program: Command): void {
     .description('Evaluate an agent on the fixed seed split of one or all environments and write a results file')
     .option('--agent <name>', 'agent: random, expert, llm, or an env-specific one', 'random')
     .option('--env <id|all>', "environment id, a comma-separated list, or 'all' (every env not tagged test)", 'all')
-    .option('--episodes <n>', 'tasks (seeds of the split) per environment', positiveInt('--episodes'), 100)
+    .option('--episodes <n>', `tasks (seeds of the split) per environment (at most ${MAX_EVAL_EPISODES} with --trials)`, positiveInt('--episodes', MAX_EVAL_EPISODES), 100)
     .option('--split <name>', 'seed split: dev (public) or test', 'dev')
-    .option('--trials <k>', 'trials per task, for pass^k', positiveInt('--trials'), 1)
+    .option('--trials <k>', 'trials per task, for pass^k', positiveInt('--trials', MAX_TRIALS), 1)
     .option('--sim <kind>', 'user simulator: scripted or llm', 'scripted')
-    .option('--concurrency <n>', 'episodes in flight at once (per thread)', positiveInt('--concurrency'), 4)
-    .option('--workers <n>', 'worker threads for scripted episodes (0 = this thread only)', nonNegativeInt('--workers'), defaultWorkers())
+    .option('--concurrency <n>', 'episodes in flight at once (per thread)', concurrencyArg('--concurrency'), 4)
+    .option('--workers <n>', 'worker threads for scripted episodes (0 = this thread only)', workersArg('--workers'), defaultWorkers())
     .option('--out <file>', 'results file (JSON); the episodes go to <file minus .json>.episodes.jsonl next to it')
+    .option('--force', 'replace existing results and episodes files (both stay untouched until this run succeeds)')
+    .option('--no-progress', 'no progress bar or progress lines')
     .option('--no-normalize', 'leave out references and normalized scores (`start` adds them once both agents ran)')
     .option(
       '--update-references',
@@ -90,10 +96,16 @@ export function register(program: Command): void {
       if (!flags.out.endsWith('.json')) throw new ConfigError(`--out must name a .json file, got '${flags.out}'`);
       const split = parseSplit(flags.split);
       if (flags.sim !== 'scripted' && flags.sim !== 'llm') throw new ConfigError(`--sim must be scripted or llm, got '${flags.sim}'`);
+      if (flags.episodes * flags.trials > MAX_EVAL_EPISODES) {
+        throw new ConfigError(`--episodes × --trials must be at most ${MAX_EVAL_EPISODES} per environment (eval keeps its records in memory)`);
+      }
+      if (flags.agent !== 'llm') for (const id of envIds) createAgent(flags.agent, { envId: id });
+      // Refused before any episode: an existing results or episodes file, or one that cannot be written.
+      checkResultsOutput(flags.out, { force: flags.force });
       const needSim = flags.sim === 'llm';
       const needAgent = flags.agent === 'llm';
       const llm = needSim || needAgent ? await setupLlm(flags, { sim: needSim, agent: needAgent }) : undefined;
-      const bar = progressBar(envIds.length * flags.episodes * flags.trials, `eval ${flags.agent}`);
+      const bar = progress({ label: `eval ${flags.agent}`, total: envIds.length * flags.episodes * flags.trials, enabled: flags.progress });
       // Starting a worker costs about a second of module loading: not worth it for a handful of episodes.
       const small = envIds.length * flags.episodes * flags.trials < 40;
       const pool = new EvalPool(needSim || needAgent || small ? 0 : flags.workers);

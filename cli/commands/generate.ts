@@ -14,8 +14,10 @@ import {
 } from '../../datasets/generate/config.js';
 import { generate } from '../../datasets/generate/runner.js';
 import { addLlmOptions, type LlmCliOptions, setupLlm } from '../llm-options.js';
-import { progressBar, type Progress } from '../progress.js';
-import { nonNegativeInt, positiveInt } from '../run.js';
+import { progress, type Progress } from '../progress.js';
+import { addOutputFlags, checkSeedRange, concurrencyArg, maxStepsArg, positiveInt, seedArg, workersArg } from '../run.js';
+import { MAX_EPISODES } from '../../core/limits.js';
+import { checkOutput } from '../../core/output.js';
 
 interface GenerateFlags extends LlmCliOptions {
   config?: string;
@@ -67,19 +69,22 @@ export function register(program: Command): void {
     .option('--agent <name>', 'agent name', 'expert')
     .option('--sim <kind>', 'user simulator kind', 'scripted')
     .option('--seeds <range>', 'seeds: 0-999 or 1,2,3')
-    .option('--episodes <n>', 'number of episodes from --seed', positiveInt('--episodes'))
-    .option('--seed <n>', 'first seed with --episodes', nonNegativeInt('--seed'), 0)
+    .option('--episodes <n>', 'number of episodes from --seed', positiveInt('--episodes', MAX_EPISODES))
+    .option('--seed <n>', 'first seed with --episodes (seeds 0 to 2^31-1)', seedArg('--seed'), 0)
     .option('--kwargs <json>', 'env kwargs as a JSON object')
-    .option('--max-steps <n>', 'override the env step limit', nonNegativeInt('--max-steps'))
-    .requiredOption('--out <file>', 'output JSONL (the manifest goes next to it)')
+    .option('--max-steps <n>', 'step limit of each episode (overrides the env default; at least 1)', maxStepsArg('--max-steps'))
+    .requiredOption('--out <file>', 'output JSONL (the manifest goes next to it; <file>.partial until the run completes)')
     .option('--shard <i/n>', 'run only episodes i, i+n, i+2n ... of the plan (0-based i)')
-    .option('--resume', 'continue a killed run: keep the episodes already in --out, run the rest')
-    .option('--force', 'overwrite an existing --out')
-    .option('--workers <n>', 'worker threads for scripted runs (0 = in this process; default: all cores)', nonNegativeInt('--workers'))
-    .option('--concurrency <n>', 'episodes in flight for LLM-bound runs', positiveInt('--concurrency'))
-    .option('--no-progress', 'no progress bar');
+    .option('--workers <n>', 'worker threads for scripted runs (0 = in this process; default: all cores)', workersArg('--workers'))
+    .option('--concurrency <n>', 'episodes in flight for LLM-bound runs', concurrencyArg('--concurrency'))
+    .option('--no-progress', 'no progress bar or progress lines');
+  addOutputFlags(cmd, { resumable: true });
   addLlmOptions(cmd).action(async (flags: GenerateFlags) => {
+    if (flags.episodes !== undefined && !flags.config && !flags.seeds) checkSeedRange(flags.seed, flags.episodes);
     const config = configFromFlags(flags);
+    if (flags.config) {
+      checkOutput(flags.out, { inputs: [{ path: flags.config, flag: '--config' }], force: flags.force, resume: flags.resume, resumable: true });
+    }
     const shard = flags.shard ? parseShard(flags.shard) : undefined;
     const needSim = config.jobs.some((j) => j.simulator?.kind === 'llm');
     const needAgent = config.jobs.some((j) => j.agent === 'llm');
@@ -112,16 +117,16 @@ export function register(program: Command): void {
       shouldStop: llm ? (rec) => llm.shouldStop(rec) : undefined,
       onStart: ({ total, present, mode, workers }) => {
         label = mode === 'workers' ? `generate (${workers} workers)` : 'generate';
-        if (flags.progress) bar = progressBar(total, label, present);
+        bar = progress({ label, total, start: present, enabled: flags.progress });
       },
       onProgress: () => bar?.tick(),
-    });
-    bar?.stop();
+    }).finally(() => bar?.stop());
     const f = result.manifest.file;
     const secs = result.wallMs / 1000;
+    const where = result.partialPath ?? flags.out;
     const lines = [
       `${label}: ${result.written} episode(s) written${result.resumed ? `, ${result.resumed} resumed` : ''}; ` +
-        `${f?.episodes ?? 0}/${result.manifest.requested} in ${flags.out} (${result.manifest.status})`,
+        `${f?.episodes ?? 0}/${result.manifest.requested} in ${where} (${result.manifest.status}${result.partialPath ? `: rerun with --resume to finish ${flags.out}` : ''})`,
       `  mean return ${f?.meanReturn?.toFixed(4) ?? 'n/a'} · errors ${f?.errors ?? 0} · truncated ${f?.truncated ?? 0} · invalid actions ${f?.invalidActions ?? 0}`,
       `  tokens: simulator ${f?.usage.simulator.promptTokens ?? 0}+${f?.usage.simulator.completionTokens ?? 0}, agent ${f?.usage.agent.promptTokens ?? 0}+${f?.usage.agent.completionTokens ?? 0}`,
       `  ${secs.toFixed(1)} s · ${(result.written / Math.max(secs, 1e-3)).toFixed(1)} episodes/s · peak RSS ${result.peakRssMB} MB`,

@@ -4,10 +4,13 @@
  * Dialogues whose donation is missing or outside [$0, $2], or whose persuadee has no survey row,
  * are skipped and counted.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ConfigError } from '../../core/errors.js';
-import { JsonlWriter } from '../../core/jsonl.js';
+import { MAX_EPISODES } from '../../core/limits.js';
+import { checkInputFile } from '../../core/input.js';
+import { checkOutput, JsonlOutput } from '../../core/output.js';
+import { positiveInt } from '../run.js';
 import { humanDialogueRecord } from '../../envs/persuasion/import.js';
 import { type CorpusDialogue, readDialogues } from '../../simulators/persuasion/corpus.js';
 import { corpusDialogues } from '../../simulators/persuasion/resources.js';
@@ -19,6 +22,8 @@ export interface ImportP4gOptions {
   out: string;
   /** Import at most this many dialogues (after skipping). */
   limit?: number;
+  /** Replace an existing output (refused otherwise). */
+  force?: boolean;
 }
 
 export interface ImportP4gResult {
@@ -31,7 +36,7 @@ export interface ImportP4gResult {
 }
 
 function readText(path: string, what: string): string {
-  if (!existsSync(path)) throw new ConfigError(`${what}: no such file: ${path}`);
+  checkInputFile(path, { flag: what, holds: 'PersuasionForGood CSV' });
   return readFileSync(path, 'utf8');
 }
 
@@ -63,11 +68,17 @@ export function importP4g(opts: ImportP4gOptions): ImportP4gResult {
   if ((opts.dialogs === undefined) !== (opts.participants === undefined)) {
     throw new ConfigError('give both --dialogs and --participants, or neither to import the shipped corpus');
   }
+  const inputs = [
+    ...(opts.dialogs ? [{ path: opts.dialogs, flag: '--dialogs' }] : []),
+    ...(opts.participants ? [{ path: opts.participants, flag: '--participants' }] : []),
+  ];
+  // Inputs are read and checked first, then the output is claimed (nothing is written before both).
   const source =
     opts.dialogs !== undefined && opts.participants !== undefined
       ? csvDialogues(opts.dialogs, opts.participants)
       : shippedDialogues();
   const dialogues = source.sort((a, b) => a.id.localeCompare(b.id));
+  checkOutput(opts.out, { inputs, force: opts.force });
   const res: ImportP4gResult = {
     written: 0,
     skippedInvalidDonation: 0,
@@ -76,7 +87,7 @@ export function importP4g(opts: ImportP4gOptions): ImportP4gResult {
     meanDonation: 0,
     donorShare: 0,
   };
-  const writer = JsonlWriter.open(opts.out);
+  const writer = JsonlOutput.create(opts.out, { inputs, force: opts.force });
   let total = 0;
   let donors = 0;
   try {
@@ -108,6 +119,7 @@ export function importP4g(opts: ImportP4gOptions): ImportP4gResult {
       total += d.donation;
       if (d.donation > 0) donors++;
     }
+    writer.commit();
   } finally {
     writer.close();
   }
@@ -123,11 +135,10 @@ export function registerImportP4g(importCmd: Command): void {
     .option('--dialogs <csv>', 'dialogs.csv (one row per sentence); omit both CSVs to import the shipped corpus')
     .option('--participants <csv>', 'participants.csv (surveys and donations)')
     .requiredOption('--out <jsonl>', 'output records')
-    .option('--limit <n>', 'import at most N dialogues')
-    .action((opts: { dialogs?: string; participants?: string; out: string; limit?: string }) => {
-      const limit = opts.limit === undefined ? undefined : Number(opts.limit);
-      if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new ConfigError('--limit must be a positive integer');
-      const r = importP4g({ ...opts, limit });
+    .option('--limit <n>', 'import at most N dialogues', positiveInt('--limit', MAX_EPISODES))
+    .option('--force', 'replace an existing output (it stays untouched until the import succeeded)')
+    .action(async (opts: { dialogs?: string; participants?: string; out: string; limit?: number; force?: boolean }) => {
+      const r = importP4g(opts);
       process.stdout.write(
         `imported ${r.written} dialogues into ${opts.out} (mean donation $${r.meanDonation.toFixed(3)}, ${(r.donorShare * 100).toFixed(1)}% donors); ` +
           `skipped ${r.skippedInvalidDonation} with an invalid or missing donation, ${r.skippedNoSurvey} without a persuadee survey, ${r.skippedNoTurns} without turns\n`,

@@ -1,12 +1,13 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { buildLeaderboard, renderTextTable, writeLeaderboard } from '../../eval/leaderboard.js';
+import { buildLeaderboard, checkLeaderboardOutput, renderTextTable, writeLeaderboard } from '../../eval/leaderboard.js';
 import { loadResults } from '../../eval/results.js';
 import { positiveInt } from '../run.js';
 
 interface LeaderboardFlags {
   out: string;
   samples: number;
+  force?: boolean;
 }
 
 export function register(program: Command): void {
@@ -15,8 +16,10 @@ export function register(program: Command): void {
     .description('Build leaderboard.md, leaderboard.json and a static HTML site (works from file://) from results files')
     .argument('<results...>', 'results files written by dialogym eval')
     .requiredOption('--out <dir>', 'output folder')
-    .option('--samples <n>', 'sample episodes per entry and environment in the transcript viewer', positiveInt('--samples'), 3)
+    .option('--samples <n>', 'sample episodes per entry and environment in the transcript viewer', positiveInt('--samples', 1000), 3)
+    .option('--force', 'replace the leaderboard files in --out (they stay untouched until the new ones are written)')
     .action(async (paths: string[], flags: LeaderboardFlags) => {
+      checkLeaderboardOutput(flags.out, { force: flags.force, inputs: paths.map((p) => ({ path: p, flag: '<results>' })) });
       const loaded = [];
       for (const p of paths) loaded.push(await loadResults(p));
       const data = buildLeaderboard(loaded, { samplesPerCell: flags.samples, baseDir: resolve(flags.out) });

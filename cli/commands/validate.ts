@@ -1,7 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ConfigError } from '../../core/errors.js';
 import { detectFormat, getFormat, listFormats } from '../../core/formats.js';
+import { checkInputFile, terminalSafe } from '../../core/input.js';
+import { nonNegativeInt } from '../run.js';
 import { type JsonlLine, readJsonl } from '../../core/jsonl.js';
 import { validate } from '../../core/schema.js';
 
@@ -11,14 +13,15 @@ export function register(program: Command): void {
     .description('Check every line of a JSONL file against its JSON Schema, reporting line numbers')
     .argument('<file>', 'JSONL file')
     .option('--format <name>', 'schema to use (default: detected per line); see --list-formats')
-    .option('--max-errors <n>', 'stop listing after this many bad lines', '20')
-    .action(async (file: string, opts: { format?: string; maxErrors: string }) => {
-      if (!existsSync(file)) throw new ConfigError(`no such file: ${file}`);
+    .option('--max-errors <n>', 'stop listing after this many bad lines', nonNegativeInt('--max-errors'), 20)
+    .action(async (file: string, opts: { format?: string; maxErrors: number }) => {
       const fixed = opts.format ? getFormat(opts.format) : undefined;
       if (opts.format && !fixed) {
         throw new ConfigError(`unknown format '${opts.format}' (known: ${listFormats().map((f) => f.name).join(', ')})`);
       }
-      const maxErrors = Number(opts.maxErrors) || 20;
+      // A directory, an empty, binary or compressed file is one line and exit 2, not a list of bad lines.
+      checkInputFile(file, { holds: 'JSONL (or one JSON document)' });
+      const maxErrors = opts.maxErrors;
       let good = 0;
       let bad = 0;
       // A `.json` file is one (possibly pretty-printed) document, such as an eval results file.
@@ -35,7 +38,8 @@ export function register(program: Command): void {
         }
         if (problem) {
           bad += 1;
-          if (bad <= maxErrors) process.stdout.write(`${file}:${line.lineNo}: ${problem}\n`);
+          // The problem may quote the line (JSON.parse does): escaped, so a corrupt file cannot drive the terminal.
+          if (bad <= maxErrors) process.stdout.write(`${terminalSafe(file)}:${line.lineNo}: ${terminalSafe(problem, 300)}\n`);
         } else good += 1;
       }
       process.stdout.write(`${good} valid, ${bad} invalid line(s)\n`);

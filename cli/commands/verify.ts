@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
+import { MAX_EVAL_EPISODES } from '../../core/limits.js';
 import { loadResults } from '../../eval/results.js';
 import { verifyResults } from '../../eval/verify.js';
 import { addLlmOptions, type LlmCliOptions, setupLlm } from '../llm-options.js';
-import { nonNegativeInt } from '../run.js';
+import { seedArg } from '../run.js';
 
 interface VerifyFlags extends LlmCliOptions {
   sample: string;
@@ -14,8 +15,10 @@ interface VerifyFlags extends LlmCliOptions {
 
 function sampleSize(v: string): number {
   if (v === 'all') return Number.POSITIVE_INFINITY;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`--sample must be a positive integer or 'all', got '${v}'`);
+  const n = /^\s*\d+\s*$/.test(v) ? Number(v) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n <= 0 || n > MAX_EVAL_EPISODES) {
+    throw new InvalidArgumentError(`--sample must be 'all' or an integer from 1 to ${MAX_EVAL_EPISODES}, got '${v}'`);
+  }
   return n;
 }
 
@@ -25,7 +28,7 @@ export function register(program: Command): void {
     .description("Check a results file: integrity, seeds, metrics, and re-run a sample of its episodes from their records")
     .argument('<results>', 'results file written by dialogym eval')
     .option('--sample <n|all>', 'episodes to re-run per environment', '20')
-    .option('--seed <n>', 'seed of the sample choice', nonNegativeInt('--seed'), 0)
+    .option('--seed <n>', 'seed of the sample choice (0 to 2^31-1)', seedArg('--seed'), 0)
     .option('--rerun-agent', "also re-create the agent and re-run it on the same seeds (deterministic or cached agents)")
     .option('--json', 'print the full report as JSON')
   addLlmOptions(cmd).action(async (path: string, flags: VerifyFlags) => {

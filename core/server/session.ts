@@ -8,7 +8,7 @@
  * a fresh one and closes the old.
  */
 import { randomInt, randomUUID } from 'node:crypto';
-import { splitSeeds, type SplitName } from '../../eval/splits.js';
+import { splitSeeds, type SplitName } from '../splits.js';
 import { ConfigError } from '../errors.js';
 import { type EpisodeRecord, RecordTrajectory } from '../record.js';
 import { getRegistration, type MakeOptions, make } from '../registry.js';

@@ -26,6 +26,8 @@ export interface ExportOptions {
   withMeta?: boolean;
   /** Called after each input record is handled. */
   onProgress?: (done: number) => void;
+  /** Replace an existing output (refused otherwise). */
+  force?: boolean;
 }
 
 export interface ExportSummary {
@@ -50,23 +52,30 @@ export async function exportRecords(format: string, inPath: string, outPath: str
   if (!(gamma >= 0 && gamma <= 1)) throw new ConfigError(`--gamma must be in [0, 1], got ${opts.gamma}`);
   const top = opts.topPercent ?? 100;
   if (!(top > 0 && top <= 100)) throw new ConfigError(`--top-percent must be in (0, 100], got ${opts.topPercent}`);
-  // The format's schema decides which numbers are written as floats (see typed-json.ts).
-  const writer = new TypedJsonlWriter(outPath, EXPORT_FORMATS[format]);
+  // The format's schema decides which numbers are written as floats (see typed-json.ts). Lines go
+  // to a temporary file beside --out, renamed over it only when the export succeeded.
+  const writer = new TypedJsonlWriter(outPath, EXPORT_FORMATS[format], { inputs: [{ path: inPath, flag: '--in' }], force: opts.force });
   try {
+    let summary: ExportSummary;
     switch (format) {
       case 'lmrl':
-        return await simpleExport(format, inPath, writer, opts, (r) => [toLmrl(r)]);
+        summary = await simpleExport(format, inPath, writer, opts, (r) => [toLmrl(r)]);
+        break;
       case 'transitions':
-        return await simpleExport(format, inPath, writer, opts, (r) => toTransitions(r, gamma));
+        summary = await simpleExport(format, inPath, writer, opts, (r) => toTransitions(r, gamma));
+        break;
       case 'sft':
-        return await exportSft(inPath, writer, top, opts);
+        summary = await exportSft(inPath, writer, top, opts);
+        break;
       case 'dpo':
-        return await exportDpo(inPath, writer, opts);
+        summary = await exportDpo(inPath, writer, opts);
+        break;
     }
+    writer.commit();
+    return summary;
   } finally {
     writer.close();
   }
-  throw new ConfigError(`unknown export format '${format}'`);
 }
 
 async function simpleExport(

@@ -21,6 +21,8 @@ import { TypedJsonlWriter } from './typed-json.js';
 export interface TaskExportOptions {
   /** An env id, or `all` for every env not tagged test or legacy. */
   env: string;
+  /** Replace an existing output (refused otherwise). */
+  force?: boolean;
   split: SplitName;
   /** Tasks per env. */
   count: number;
@@ -52,7 +54,7 @@ export async function exportTasks(outPath: string, opts: TaskExportOptions): Pro
   const start = opts.start ?? 0;
   if (!Number.isInteger(start) || start < 0) throw new ConfigError(`--task-start must be a non-negative integer, got ${opts.start}`);
   const envIds = taskEnvIds(opts.env);
-  const writer = new TypedJsonlWriter(outPath, tasksSchema);
+  const writer = new TypedJsonlWriter(outPath, tasksSchema, { force: opts.force });
   let done = 0;
   try {
     for (const envId of envIds) {
@@ -90,6 +92,7 @@ export async function exportTasks(outPath: string, opts: TaskExportOptions): Pro
         await env.close();
       }
     }
+    writer.commit();
   } finally {
     writer.close();
   }

@@ -7,8 +7,7 @@
  * value. Every field the schema declares `number` is therefore written with a decimal point
  * (`1.0`), every `integer` field without one; the schema is the single statement of which is which.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { JsonlOutput, type OutputInput } from '../../core/output.js';
 import type { JsonSchema } from '../../core/schema.js';
 import type { Json } from '../../core/types.js';
 
@@ -62,35 +61,38 @@ export function stringifyBySchema(value: Json, schema: JsonSchema | undefined): 
   return `{${parts.join(',')}}`;
 }
 
-/** A JSONL output file written line by line with `stringifyBySchema`. */
+/**
+ * A JSONL output file written line by line with `stringifyBySchema`, under the output discipline of
+ * core/output.ts: it refuses an existing file unless `force`, and an input as output; lines go to a
+ * temporary file beside `path` that `commit` renames over it. `close` without `commit` (a failure)
+ * removes the temporary file and leaves `path` as it was.
+ */
 export class TypedJsonlWriter {
-  private fd: number | undefined;
-  written = 0;
+  private readonly out: JsonlOutput;
 
   constructor(
     readonly path: string,
     private readonly schema: JsonSchema,
+    opts: { force?: boolean; inputs?: OutputInput[] } = {},
   ) {
-    mkdirSync(dirname(path), { recursive: true });
-    this.fd = openSync(path, 'w');
+    this.out = JsonlOutput.create(path, opts);
+  }
+
+  get written(): number {
+    return this.out.written;
   }
 
   write(value: Json): void {
-    if (this.fd === undefined) throw new Error(`${this.path} is closed`);
-    const buf = Buffer.from(`${stringifyBySchema(value, this.schema)}\n`, 'utf8');
-    let off = 0;
-    while (off < buf.length) off += writeSync(this.fd, buf, off, buf.length - off);
-    this.written += 1;
+    this.out.writeLine(stringifyBySchema(value, this.schema));
   }
 
+  /** Makes the file final. */
+  commit(): void {
+    this.out.commit();
+  }
+
+  /** Ends the writer; without `commit`, nothing replaces `path`. */
   close(): void {
-    if (this.fd === undefined) return;
-    try {
-      fsyncSync(this.fd);
-    } catch {
-      // best effort, as JsonlWriter
-    }
-    closeSync(this.fd);
-    this.fd = undefined;
+    this.out.close();
   }
 }

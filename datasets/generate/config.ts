@@ -7,7 +7,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../../core/errors.js';
-import { MAX_SEED } from '../../core/rng.js';
+import { checkInputFile } from '../../core/input.js';
+import { MAX_CONCURRENCY, MAX_EPISODES, MAX_SEED, MAX_STEPS, maxWorkers, WORKERS_PER_CORE } from '../../core/limits.js';
 import { type JsonSchema, validate } from '../../core/schema.js';
 import type { Json, SimulatorConfig } from '../../core/types.js';
 
@@ -21,7 +22,7 @@ export interface GenerateJob {
   agent: string;
   simulator?: SimulatorConfig;
   kwargs?: Record<string, Json>;
-  /** Overrides the env's registered step limit (0 disables it). */
+  /** Overrides the env's registered step limit (at least 1, as `--max-steps` everywhere). */
   maxEpisodeSteps?: number;
   /** Episode seeds: a range or an explicit list. */
   seeds: SeedRange | number[];
@@ -65,7 +66,7 @@ export const generateConfigSchema: JsonSchema = {
           agent: { type: 'string', minLength: 1 },
           simulator: simulatorSchema,
           kwargs: { type: 'object' },
-          maxEpisodeSteps: { type: 'integer', minimum: 0 },
+          maxEpisodeSteps: { type: 'integer', minimum: 1, maximum: MAX_STEPS },
           seeds: {
             anyOf: [
               {
@@ -74,7 +75,7 @@ export const generateConfigSchema: JsonSchema = {
                 additionalProperties: false,
                 properties: {
                   start: { type: 'integer', minimum: 0, maximum: MAX_SEED },
-                  count: { type: 'integer', minimum: 1 },
+                  count: { type: 'integer', minimum: 1, maximum: MAX_EPISODES },
                 },
               },
               { type: 'array', minItems: 1, items: { type: 'integer', minimum: 0, maximum: MAX_SEED } },
@@ -83,7 +84,7 @@ export const generateConfigSchema: JsonSchema = {
         },
       },
     },
-    concurrency: { type: 'integer', minimum: 1 },
+    concurrency: { type: 'integer', minimum: 1, maximum: MAX_CONCURRENCY },
     workers: { type: 'integer', minimum: 0 },
   },
 };
@@ -93,6 +94,9 @@ export function parseGenerateConfig(value: unknown, origin = 'config'): Generate
   const r = validate(generateConfigSchema, value);
   if (!r.ok) throw new ConfigError(`invalid ${origin}: ${r.errors.slice(0, 4).join('; ')}`);
   const cfg = value as GenerateConfig;
+  if (cfg.workers !== undefined && cfg.workers > maxWorkers()) {
+    throw new ConfigError(`invalid ${origin}: /workers must be at most ${maxWorkers()} (${WORKERS_PER_CORE} per core on this machine), got ${cfg.workers}`);
+  }
   for (const [i, job] of cfg.jobs.entries()) {
     if (!Array.isArray(job.seeds) && job.seeds.start + job.seeds.count - 1 > MAX_SEED) {
       throw new ConfigError(`invalid ${origin}: /jobs/${i}/seeds runs past the largest seed ${MAX_SEED}`);
@@ -102,6 +106,7 @@ export function parseGenerateConfig(value: unknown, origin = 'config'): Generate
 }
 
 export function loadGenerateConfig(path: string): GenerateConfig {
+  checkInputFile(path, { flag: '--config', holds: 'a JSON generate config' });
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

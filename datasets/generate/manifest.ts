@@ -8,7 +8,8 @@
  *   config whatever the machine, worker count or resumes.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../../core/output.js';
 import { readJsonl } from '../../core/jsonl.js';
 import { type EpisodeRecord, validateRecord } from '../../core/record.js';
 import { withoutTimings } from '../../core/rollout.js';
@@ -62,11 +63,9 @@ export function readManifest(path: string): Manifest | undefined {
   }
 }
 
-/** Written to a temporary file and renamed, so a crash never leaves half a manifest. */
+/** Written to a temporary file and renamed (core/output.ts), so a crash never leaves half a manifest. */
 export function writeManifest(path: string, m: Json): void {
-  const tmp = `${path}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(m, null, 2)}\n`);
-  renameSync(tmp, path);
+  writeFileAtomic(path, `${JSON.stringify(m, null, 2)}\n`);
 }
 
 /** One streaming pass over the output: checksums, counts and usage, and a check of plan order. */

@@ -6,23 +6,30 @@
  *   this process under the concurrency limiter of `core/runner.ts`.
  * - Records are written in plan order whatever order they finish in; at most a bounded window of
  *   finished-but-unwritten records is held, so memory does not grow with the number of episodes.
- * - Because the file is always a prefix of the plan, `--resume` verifies that prefix line by line
- *   (after `JsonlWriter` has cut a torn last line) and runs only the rest: a killed run ends with
- *   exactly the requested episodes, each once.
+ * - The records go to `<out>.partial` (and the manifest to `<manifest>.partial`) until the run
+ *   completes; then both replace `<out>` and its manifest (core/output.ts). Because the file is always
+ *   a prefix of the plan, `--resume` checks that prefix line by line (each record must also have
+ *   this run's env version, kwargs, step limit, simulator and agent), drops corrupt or torn lines
+ *   (and, after a dropped line, the rest, which is redone to keep plan order) and runs only the
+ *   rest: a killed run ends with exactly the requested episodes, each once.
  */
 import { availableParallelism } from 'node:os';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, renameSync, unlinkSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
 import { startModuleWorker } from '../../core/workers.js';
-import { getRegistration } from '../../core/registry.js';
+import { maxWorkers } from '../../core/limits.js';
+import { checkKwargs, getRegistration } from '../../core/registry.js';
 import { createAgent } from '../../agents/registry.js';
 import { ConfigError } from '../../core/errors.js';
-import { JsonlWriter, readJsonl } from '../../core/jsonl.js';
-import type { EpisodeRecord } from '../../core/record.js';
+import { checkOutput, JsonlOutput, partialPathOf, type ResumeVerdict } from '../../core/output.js';
+import { type EpisodeRecord, validateRecord } from '../../core/record.js';
+import { expectedIdentity, firstDifference, identityOfRecord, type RunIdentity } from '../../core/resume.js';
+import type { Json } from '../../core/types.js';
 import { runJobs, type EpisodeJob } from '../../core/runner.js';
 import type { LlmProvider } from '../../simulators/types.js';
 import {
   assertNoDuplicateEpisodes,
+  canonicalJson,
   configDigest,
   type GenerateConfig,
   type PlannedEpisode,
@@ -55,6 +62,8 @@ export interface GenerateOptions {
   onProgress?: (done: number, total: number) => void;
   /** Called once before running with how many episodes were already present. */
   onStart?: (info: { total: number; present: number; mode: 'workers' | 'in-process'; workers: number }) => void;
+  /** Notes about lines dropped from a resumed file (default stderr). */
+  log?: (line: string) => void;
 }
 
 export interface GenerateResult {
@@ -68,6 +77,8 @@ export interface GenerateResult {
   workers: number;
   wallMs: number;
   peakRssMB: number;
+  /** Set when the run did not complete: the partial file that `--resume` continues. */
+  partialPath?: string;
 }
 
 /** An agent or simulator that calls a model makes the run network-bound. */
@@ -80,6 +91,7 @@ export function checkConfigResolves(cfg: GenerateConfig, llm: { sim?: LlmProvide
   for (const [i, job] of cfg.jobs.entries()) {
     const reg = getRegistration(job.env);
     const kinds = reg.simulatorKinds ?? ['scripted'];
+    checkKwargs(job.env, job.kwargs);
     const kind = simulatorOf(job).kind;
     if (!kinds.includes(kind)) throw new ConfigError(`config /jobs/${i}: ${job.env} has no '${kind}' simulator (available: ${kinds.join(', ')})`);
     if (kind === 'llm' && !llm.sim) throw new ConfigError(`config /jobs/${i} uses an LLM simulator: pass --sim-model (see --help)`);
@@ -97,28 +109,56 @@ export async function generate(opts: GenerateOptions): Promise<GenerateResult> {
   const total = shardSize(cfg, shard);
   const digest = configDigest(cfg, shard);
   const mPath = manifestPath(opts.out);
+  const mPartial = partialPathOf(mPath);
+  const outFlags = { force: opts.force, resume: opts.resume, resumable: true };
+  checkOutput(opts.out, outFlags);
+  // The manifest belongs to the output: it is replaced (or continued) with it, never on its own.
+  if (!opts.resume && !opts.force && existsSync(mPath)) {
+    throw new ConfigError(`${mPath} exists (the manifest of an earlier run); pass --force to replace it, or choose another --out`);
+  }
+  const previous = opts.resume ? (readManifest(mPartial) ?? readManifest(mPath)) : undefined;
+  if (previous && previous.configDigest !== digest) {
+    const diff = configDifference({ jobs: previous.config?.jobs ?? [], shard: previous.shard }, { jobs: cfg.jobs, shard });
+    throw new ConfigError(
+      `--resume: ${existsSync(mPartial) ? mPartial : mPath} was written for another config or shard (${diff}); use a new --out`,
+    );
+  }
 
-  const exists = existsSync(opts.out) && statSync(opts.out).size > 0;
-  if (exists && !opts.resume && !opts.force) {
-    throw new ConfigError(`${opts.out} exists; pass --resume to continue it or --force to overwrite it`);
+  // What every record of each job must say about how it was run (env version, kwargs, step limit,
+  // simulator, agent), to prove that a resumed file continues this run.
+  const identities: RunIdentity[] = [];
+  for (const job of cfg.jobs) {
+    identities.push(
+      await expectedIdentity(
+        job.env,
+        { kwargs: job.kwargs, simulator: simulatorOf(job), maxEpisodeSteps: job.maxEpisodeSteps },
+        createAgent(job.agent, { envId: job.env, llm: opts.agentLlm }),
+      ),
+    );
   }
-  if (opts.resume && existsSync(mPath)) {
-    const old = readManifest(mPath);
-    if (old && old.configDigest !== digest) {
-      throw new ConfigError(`--resume: ${mPath} was written for another config or shard; use a new --out`);
+  const plan = pushback(planEpisodes(cfg, shard));
+  const check = (value: Json, lineNo: number, ctx: { droppedBefore: number }): ResumeVerdict => {
+    const v = validateRecord(value);
+    if (!v.ok) return { drop: `not a valid episode record (${v.errors.slice(0, 2).join('; ')})` };
+    const rec = value as EpisodeRecord;
+    const expected = plan.next();
+    if (expected.done || expected.value.key !== rec.key) {
+      if (!expected.done) plan.push(expected.value);
+      if (ctx.droppedBefore > 0) return { cut: 'after a dropped line: redone to keep the file in plan order' };
+      throw new ConfigError(
+        `--resume: line ${lineNo} of ${opts.out} is '${rec.key}' but this config expects '${expected.done ? '(end of plan)' : expected.value.key}'; use a new --out`,
+      );
     }
-  }
-  const writer = JsonlWriter.open(opts.out, { append: Boolean(opts.resume) });
-  const plan = planEpisodes(cfg, shard);
-  let present = 0;
-  try {
-    if (opts.resume) present = await verifyPrefix(opts.out, plan);
-  } catch (e) {
-    writer.close();
-    throw e;
-  }
+    const diff = firstDifference(identities[expected.value.job] as RunIdentity, identityOfRecord(rec));
+    if (diff) {
+      throw new ConfigError(`--resume: line ${lineNo} of ${opts.out} (${rec.key}) was run with other settings (${diff}); use a new --out`);
+    }
+    return undefined;
+  };
+  const out = await JsonlOutput.open(opts.out, { ...outFlags, check, log: opts.log });
+  const present = out.resumed;
   const llmBound = isLlmBound(cfg);
-  const workers = llmBound ? 0 : Math.max(0, opts.workers ?? cfg.workers ?? availableParallelism());
+  const workers = llmBound ? 0 : Math.max(0, opts.workers ?? cfg.workers ?? Math.min(availableParallelism(), maxWorkers()));
   const mode = workers > 0 ? 'workers' : 'in-process';
   const startedAt = new Date().toISOString();
   const base = {
@@ -132,55 +172,97 @@ export async function generate(opts: GenerateOptions): Promise<GenerateResult> {
     workers,
     runs: [] as Manifest['runs'],
   };
-  const previous = opts.resume ? readManifest(mPath) : undefined;
   const runs = [...(previous?.runs ?? []), { startedAt, resumedFrom: present, wallMs: 0, peakRssMB: 0, status: 'running' }];
-  writeManifest(mPath, { ...base, runs, status: 'running', file: null });
-  opts.onStart?.({ total, present, mode, workers });
-
+  const last = runs[runs.length - 1] as Manifest['runs'][number];
   let written = 0;
-  const write = (rec: EpisodeRecord) => {
-    writer.write(rec);
-    written += 1;
-    opts.onProgress?.(present + written, total);
-  };
   try {
+    // While the run goes on its manifest sits beside the partial file; the finished manifest
+    // replaces the old one only together with the data.
+    writeManifest(mPartial, { ...base, runs, status: 'running', file: null });
+    opts.onStart?.({ total, present, mode, workers });
+    const write = (rec: EpisodeRecord) => {
+      out.write(rec);
+      written += 1;
+      opts.onProgress?.(present + written, total);
+    };
     if (workers > 0) await runInWorkers(cfg, plan, workers, write);
     else await runInProcess(cfg, plan, opts.concurrency ?? cfg.concurrency ?? 4, opts, write);
-  } finally {
-    writer.close();
+  } catch (err) {
+    last.status = 'failed';
+    last.wallMs = Math.round(performance.now() - t0);
+    out.close();
+    try {
+      writeManifest(mPartial, { ...base, runs, status: 'incomplete', file: null });
+    } catch {
+      // the disk may be what failed; the error thrown below says so
+    }
+    throw err;
   }
-  const file: FileStats = await scanOutput(opts.out, planEpisodes(cfg, shard));
+  out.close();
+  const dataPath = existsSync(out.workPath) ? out.workPath : opts.out;
+  const file: FileStats = await scanOutput(dataPath, planEpisodes(cfg, shard));
   const wallMs = Math.round(performance.now() - t0);
   const peakRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
-  const last = runs[runs.length - 1] as Manifest['runs'][number];
   last.wallMs = wallMs;
   last.peakRssMB = peakRssMB;
-  last.status = file.episodes === total ? 'complete' : 'incomplete';
-  const manifest: Manifest = { ...base, runs, status: file.episodes === total ? 'complete' : 'incomplete', file };
+  const complete = file.episodes === total && file.inPlanOrder;
+  last.status = complete ? 'complete' : 'incomplete';
+  const manifest: Manifest = { ...base, runs, status: complete ? 'complete' : 'incomplete', file };
+  if (!complete) {
+    writeManifest(mPartial, manifest);
+    return { manifest, manifestPath: mPartial, resumed: present, written, mode, workers, wallMs, peakRssMB, partialPath: dataPath };
+  }
+  if (dataPath !== opts.out) renameSync(dataPath, opts.out);
   writeManifest(mPath, manifest);
+  try {
+    unlinkSync(mPartial);
+  } catch {
+    // already gone
+  }
   return { manifest, manifestPath: mPath, resumed: present, written, mode, workers, wallMs, peakRssMB };
 }
 
-/**
- * Checks that the existing file is the start of this plan and consumes those episodes from `plan`.
- * Returns how many are present.
- */
-async function verifyPrefix(path: string, plan: Generator<PlannedEpisode>): Promise<number> {
-  let n = 0;
-  for await (const line of readJsonl(path)) {
-    const expected = plan.next();
-    const key = line.value?.key;
-    if (line.error !== undefined || typeof key !== 'string') {
-      throw new ConfigError(`--resume: line ${line.lineNo} of ${path} is not an episode record; use a new --out`);
+/** The first difference between the config and shard of a manifest and this run's, in words. */
+export function configDifference(
+  was: { jobs: GenerateConfig['jobs']; shard: { index: number; count: number } | undefined },
+  now: { jobs: GenerateConfig['jobs']; shard: { index: number; count: number } },
+): string {
+  const show = (v: unknown) => (v === undefined ? '(none)' : canonicalJson(v as Json));
+  if (was.jobs.length !== now.jobs.length) return `${was.jobs.length} job(s) then, ${now.jobs.length} now`;
+  for (const [i, a] of was.jobs.entries()) {
+    const b = now.jobs[i] as GenerateConfig['jobs'][number];
+    for (const k of ['env', 'agent', 'simulator', 'kwargs', 'maxEpisodeSteps', 'seeds'] as const) {
+      if (show(a[k]) !== show(b[k])) return `/jobs/${i}/${k}: ${show(a[k])} then, ${show(b[k])} now`;
     }
-    if (expected.done || expected.value.key !== key) {
-      throw new ConfigError(
-        `--resume: line ${line.lineNo} of ${path} is '${key}' but this config expects '${expected.done ? '(end of plan)' : expected.value.key}'; use a new --out`,
-      );
-    }
-    n += 1;
   }
-  return n;
+  if (show(was.shard) !== show(now.shard)) return `shard: ${show(was.shard)} then, ${show(now.shard)} now`;
+  return 'same jobs, different digest';
+}
+
+/** A plan that can take back one episode (the resume check looks one ahead). */
+type PushbackPlan = Generator<PlannedEpisode> & { push(p: PlannedEpisode): void };
+
+function pushback(gen: Generator<PlannedEpisode>): PushbackPlan {
+  const back: PlannedEpisode[] = [];
+  const it = {
+    next(): IteratorResult<PlannedEpisode> {
+      const b = back.pop();
+      return b ? { done: false, value: b } : gen.next();
+    },
+    push(p: PlannedEpisode) {
+      back.push(p);
+    },
+    return(v?: unknown) {
+      return gen.return(v as never);
+    },
+    throw(e?: unknown) {
+      return gen.throw(e);
+    },
+    [Symbol.iterator]() {
+      return it;
+    },
+  };
+  return it as unknown as PushbackPlan;
 }
 
 /** Old-generation cap of each worker (MB); `DIALOGYM_WORKER_HEAP_MB` raises it for envs with big scenarios. */
@@ -244,11 +326,18 @@ async function runInWorkers(
             return;
           }
           buffer.set(msg.pos, msg.line);
-          while (buffer.has(nextPos)) {
-            const line = buffer.get(nextPos) as string;
-            buffer.delete(nextPos);
-            nextPos += 1;
-            write(JSON.parse(line) as EpisodeRecord);
+          try {
+            while (buffer.has(nextPos)) {
+              const line = buffer.get(nextPos) as string;
+              buffer.delete(nextPos);
+              nextPos += 1;
+              write(JSON.parse(line) as EpisodeRecord);
+            }
+          } catch (err) {
+            // A write that failed (disk full) ends the run; the file keeps every complete record.
+            finished = true;
+            fail(err as Error);
+            return;
           }
           for (const other of pool) feed(other);
           maybeDone();

@@ -14,8 +14,8 @@ import { createAgent } from '../../agents/registry.js';
 import type { Agent, AgentEpisodeContext } from '../../agents/types.js';
 import { ReplayExhausted } from '../../agents/replay.js';
 import { ConfigError } from '../../core/errors.js';
-import { JsonlWriter } from '../../core/jsonl.js';
-import type { EpisodeRecord } from '../../core/record.js';
+import { JsonlOutput } from '../../core/output.js';
+import { type EpisodeRecord, recordedActions } from '../../core/record.js';
 import { getRegistration, make } from '../../core/registry.js';
 import { runEpisode } from '../../core/rollout.js';
 import type { Env, Observation, SimulatorConfig, } from '../../core/types.js';
@@ -119,7 +119,7 @@ export class HindsightEngine {
 
   /** The source's actions under `simulator` (then the env's expert if they run out). */
   async baseline(rec: EpisodeRecord, simulator = resolveSimulator(rec, this.opts.simulator)): Promise<EpisodeRecord> {
-    const actions = rec.turns.map((t) => t.action);
+    const actions = recordedActions(rec);
     const out = await this.play(rec, simulator, new ScriptThenAgent(actions, this.fallback(rec.env.id)), `${rec.key}/baseline`);
     out.agent = rec.agent;
     out.source = { kind: 'hindsight-baseline', sourceKey: rec.key, sourceOrigin: rec.source ?? null, simulator };
@@ -162,7 +162,7 @@ export class HindsightEngine {
     });
     const branches: EpisodeRecord[] = [];
     const dropped: RegenerateResult['dropped'] = [];
-    const actions = baseline.turns.map((t) => t.action);
+    const actions = recordedActions(baseline);
     const seen = new Set<string>();
     for (const p of proposals.slice(0, this.maxBranches)) {
       const original = actions[p.turn];
@@ -202,7 +202,7 @@ export class HindsightEngine {
         sourceKey: rec.key,
         sourceOrigin: rec.source ?? null,
         branchTurn: p.turn,
-        originalAction: original,
+        originalAction: typeof original === 'string' ? original : '',
         replacementAction: p.replacement,
         rationale: p.rationale,
         continuation: this.continuation,
@@ -298,6 +298,8 @@ export interface HindsightFileOptions extends HindsightOptions {
   /** Write only branches that beat their baseline (statistics still cover every branch). */
   onlyImproved?: boolean;
   onProgress?: (records: number) => void;
+  /** Replace an existing output (refused otherwise). */
+  force?: boolean;
 }
 
 export interface HindsightFileSummary {
@@ -312,7 +314,8 @@ export async function hindsightFile(inPath: string, outPath: string, opts: Hinds
   const engine = new HindsightEngine(opts);
   const stats = new HindsightStats();
   const input = emptyInputStats();
-  const writer = JsonlWriter.open(outPath);
+  // Written to a temporary file beside the output, renamed over it only when the run succeeded.
+  const writer = await JsonlOutput.open(outPath, { inputs: [{ path: inPath, flag: '--in' }], force: opts.force });
   const concurrency = Math.max(1, opts.concurrency ?? 1);
   let batch: EpisodeRecord[] = [];
   const flush = async () => {
@@ -335,6 +338,7 @@ export async function hindsightFile(inPath: string, outPath: string, opts: Hinds
       if (batch.length >= concurrency) await flush();
     }
     if (batch.length) await flush();
+    writer.commit();
   } finally {
     writer.close();
   }

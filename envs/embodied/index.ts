@@ -327,7 +327,10 @@ export function commandText(c: Command): string {
 
 export { commanderTurnSchema };
 
+// Superseded by Embodied-v1 (a Commander who talks like a person); kept, unchanged, so that v0
+// records still replay and verify.
 registerMachineEnv(definition, {
   maxEpisodeSteps: 150,
+  tags: ['legacy'],
   agents: { expert: () => new EmbodiedExpert(), random: () => new EmbodiedRandom() },
 });

@@ -23,15 +23,34 @@ export interface Knowledge {
   canAsk: boolean;
 }
 
+/**
+ * The purpose of a step at the level of a goal condition (the sub-goal a person would name: "toast a
+ * slice", "wash the mug"), with the instances it is about. Embodied-v1's Commander words sub-goals
+ * from it; the action and reason of a step do not depend on it.
+ */
+export interface Intent {
+  op: 'clean' | 'fill' | 'empty' | 'coffee' | 'toast' | 'cook' | 'boil' | 'water' | 'place' | 'slice' | 'find';
+  /** The object the sub-goal is about (absent for `find`). */
+  obj?: string;
+  /** `place`: the receptacle or holder it goes in/on. */
+  dest?: string;
+  /** `find`: the type to look for. */
+  type?: string;
+}
+
 export interface PlanStep {
   action: string;
   /** Why, in words (the commander turns it into an instruction). */
   reason: string;
+  intent?: Intent;
 }
 
 type Step = PlanStep | null;
 
 const step = (action: string, reason: string): PlanStep => ({ action, reason });
+
+/** The step with its purpose set (the outermost caller's purpose wins). */
+const purpose = (s: Step, intent: Intent): Step => (s ? { ...s, intent } : s);
 
 class Planner {
   constructor(
@@ -88,27 +107,28 @@ class Planner {
   }
 
   private achieve(o: WorldObject, props: Props, holder?: WorldObject): Step {
-    if (props.boiled && !o.boiled) return this.boil(o);
-    if (props.cooked && !o.cooked) return this.cook(o);
-    if (props.toasted && !o.toasted) return this.useAppliance(o, 'toaster', 'toast it');
-    if (props.dirty === false && o.dirty) return this.atSinkHolding(o, `clean ${o.id}`, `wash the ${o.id}`);
+    const obj = o.id;
+    if (props.boiled && !o.boiled) return purpose(this.boil(o), { op: 'boil', obj });
+    if (props.cooked && !o.cooked) return purpose(this.cook(o), { op: 'cook', obj });
+    if (props.toasted && !o.toasted) return purpose(this.useAppliance(o, 'toaster', 'toast it'), { op: 'toast', obj });
+    if (props.dirty === false && o.dirty) return purpose(this.atSinkHolding(o, `clean ${o.id}`, `wash the ${o.id}`), { op: 'clean', obj });
     if (props.filled === 'water' && o.filled !== 'water') {
-      if (o.filled === 'coffee') return this.atSinkHolding(o, `pour ${o.id} into sink`, `empty the ${o.id}`);
-      return this.atSinkHolding(o, `fill ${o.id}`, `fill the ${o.id} with water`);
+      if (o.filled === 'coffee') return purpose(this.atSinkHolding(o, `pour ${o.id} into sink`, `empty the ${o.id}`), { op: 'empty', obj });
+      return purpose(this.atSinkHolding(o, `fill ${o.id}`, `fill the ${o.id} with water`), { op: 'fill', obj });
     }
     if (props.filled === 'coffee' && o.filled !== 'coffee') {
-      if (o.filled) return this.atSinkHolding(o, `pour ${o.id} into sink`, `empty the ${o.id}`);
-      return this.useAppliance(o, 'coffee machine', 'make coffee');
+      if (o.filled) return purpose(this.atSinkHolding(o, `pour ${o.id} into sink`, `empty the ${o.id}`), { op: 'empty', obj });
+      return purpose(this.useAppliance(o, 'coffee machine', 'make coffee'), { op: 'coffee', obj });
     }
-    if (props.watered && !o.watered) return this.water(o);
+    if (props.watered && !o.watered) return purpose(this.water(o), { op: 'water', obj });
     if (props.in !== undefined) {
       const root = rootOf(this.w, o);
       if (root === 'robot' || findReceptacle(this.w, root)?.type !== props.in) {
         const dest = this.w.receptacles.find((r) => r.type === props.in);
-        if (dest) return this.bringTo(o, dest, `put the ${o.id} ${prepOf(dest)} the ${dest.type}`);
+        if (dest) return purpose(this.bringTo(o, dest, `put the ${o.id} ${prepOf(dest)} the ${dest.type}`), { op: 'place', obj, dest: dest.id });
       }
     }
-    if (holder && o.loc !== holder.id) return this.bringTo(o, holder, `put the ${o.id} on the ${holder.id}`);
+    if (holder && o.loc !== holder.id) return purpose(this.bringTo(o, holder, `put the ${o.id} on the ${holder.id}`), { op: 'place', obj, dest: holder.id });
     return null;
   }
 
@@ -117,15 +137,17 @@ class Planner {
     if (type.endsWith(' slice')) {
       const base = type.slice(0, -' slice'.length);
       const whole = this.nearest(this.ofType(base));
-      if (whole) return this.slice(whole);
+      if (whole) return purpose(this.slice(whole), { op: 'slice', obj: whole.id });
       return this.acquire(base);
     }
+    const find: Intent = { op: 'find', type };
     const hinted = (this.k.hints[type] ?? []).find((id) => !this.k.explored.has(id) && findReceptacle(this.w, id));
-    if (hinted) return this.visit(findReceptacle(this.w, hinted) as Receptacle, `look for the ${type}`);
+    if (hinted) return purpose(this.visit(findReceptacle(this.w, hinted) as Receptacle, `look for the ${type}`), find);
     if (this.k.canAsk && !this.k.asked.has(type)) {
-      return all ? step(`say where are the ${plural(type)}?`, `ask where the ${plural(type)} are`) : step(`say where is the ${type}?`, `ask where the ${type} is`);
+      const ask = all ? step(`say where are the ${plural(type)}?`, `ask where the ${plural(type)} are`) : step(`say where is the ${type}?`, `ask where the ${type} is`);
+      return purpose(ask, find);
     }
-    return this.explore(`look for the ${type}`);
+    return purpose(this.explore(`look for the ${type}`), find);
   }
 
   explore(reason: string): Step {

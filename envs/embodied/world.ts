@@ -37,6 +37,8 @@ export interface WorldObject {
   type: string;
   /** A receptacle id, another object's id (on a plate, in a pot), or 'robot' when held. */
   loc: string;
+  /** Embodied-v1 only: what colour it is (v0 worlds have none). */
+  color?: string;
   dirty?: boolean;
   filled?: Liquid | null;
   toasted?: boolean;

@@ -60,6 +60,18 @@ export interface GameRules {
   /** 'prob': listening reward is the survey probability on the imposters; 'logprob': its log (floored). */
   listening: 'prob' | 'logprob';
   weights: RewardWeights;
+  /**
+   * v1: a player who finishes a task looks around at once (its room, who is there, bodies), so an
+   * observation always says where the player is. Absent (v0): it sees nothing until its next tick.
+   */
+  seeAfterTask?: boolean;
+  /** v1: the game-over line lists every player's role as `Colour=role`. */
+  revealRoles?: boolean;
+  /**
+   * v1: a player working on a task still sees a kill in its own room (a kill is loud; only comings and
+   * goings escape it). v0: it sees nothing, so an imposter could kill next to busy players unseen.
+   */
+  workersSeeKills?: boolean;
 }
 
 export interface PlayerState {
@@ -424,7 +436,7 @@ export function resolveTick(g0: GameState, actions: Record<string, string>, rng:
     pushLog(g, p, { kind: 'killed', t: g.tick, text: `You killed ${victim} in the ${rn}.`, victim, room: killer.room });
     pushLog(g, victim, { kind: 'died', t: g.tick, text: `${p} killed you in the ${rn}. You are dead.`, killer: p, room: killer.room });
     for (const w of living(g)) {
-      if (w === p || player(g, w).room !== killer.room || working.has(w)) continue;
+      if (w === p || player(g, w).room !== killer.room || (working.has(w) && !g.rules.workersSeeKills)) continue;
       pushLog(g, w, {
         kind: 'witness',
         t: g.tick,
@@ -491,7 +503,12 @@ export function resolveTick(g0: GameState, actions: Record<string, string>, rng:
   // Who can see now: compare room contents before and after the moves.
   for (const p of alive) {
     const me = player(g, p);
-    if (me.busy > 0 || working.has(p)) continue;
+    if (me.busy > 0) continue;
+    if (working.has(p)) {
+      // It worked through the tick (and saw nothing of it); v1 lets it look around once it is done.
+      if (g.rules.seeAfterTask) pushLog(g, p, seeEntry(g, p));
+      continue;
+    }
     for (const o of alive) {
       if (o === p) continue;
       const before = roomsBefore[o];
@@ -759,7 +776,8 @@ function endGame(g: GameState, winner: Winner, reason: string): void {
     tasks_done: 'the crewmates finished all their tasks',
     step_cap: 'time ran out',
   };
-  const text = `GAME OVER: the ${winner} win (${why[reason] ?? reason}). The imposter${g.setup.imposters.length > 1 ? 's were' : ' was'} ${g.setup.imposters.join(', ')}.`;
+  let text = `GAME OVER: the ${winner} win (${why[reason] ?? reason}). The imposter${g.setup.imposters.length > 1 ? 's were' : ' was'} ${g.setup.imposters.join(', ')}.`;
+  if (g.rules.revealRoles) text += ` Roles: ${g.setup.players.map((p) => `${p}=${roleOf(g, p)}`).join(', ')}.`;
   for (const p of g.setup.players) {
     pushLog(g, p, { kind: 'over', t: g.tick, text, winner, reason });
     if ((roleOf(g, p) === 'imposter') === (winner === 'imposters')) addReward(g, p, 'win', 1);

@@ -18,7 +18,7 @@ import type { EpisodeError, Json, Observation, SimulatorConfig, StepInfo, Usage 
 import { addUsage, emptyUsage } from '../../core/types.js';
 import type { Agent } from '../../agents/types.js';
 import type { LlmProvider, UserSimulator } from '../../simulators/types.js';
-import { LlmTable, ScriptedTable, type TableInput, type TableTurn, tableTurnSchema } from '../../simulators/social-deduction/table.js';
+import { type TableInput, type TableTurn, tableTurnSchema } from '../../simulators/social-deduction/table.js';
 import { validate } from '../../core/schema.js';
 import { ConfigError } from '../../core/errors.js';
 import {
@@ -32,13 +32,20 @@ import {
   resolveTick,
   roleOf,
 } from './engine.js';
-import { checkScenario, defaultKwargs, npcParams, rulesFromKwargs, sampleScenario, type SocialScenario, surveyMode } from './config.js';
+import { checkScenario, type SocialScenario, surveyMode } from './config.js';
 import { awaitingOf, instructionsFor, legalFor, newTextFor, parseSeatAction, sampleSayings, type SeatDecision, transcriptFor } from './seat.js';
-import { ENV_ID, definition, fedAfter, tableInput } from './index.js';
+import { fedAfter, SOCIAL_VERSIONS, type SocialVersion, tableInput } from './define.js';
+import './index.js';
+import { ENV_ID_V1 } from './v1.js';
+
+/** The default version of multi-agent games. */
+export const DEFAULT_SELFPLAY_ENV = ENV_ID_V1;
 
 export interface MultiAgentOptions {
   /** Seat colour → agent. Seats not listed are played by the table. */
   seats: Record<string, Agent>;
+  /** Which version of the game (default SocialDeduction-v1; v0 records still replay with 'SocialDeduction-v0'). */
+  envId?: string;
   kwargs?: Record<string, Json>;
   /** The table's simulator for the other seats (default scripted). */
   simulator?: SimulatorConfig;
@@ -77,29 +84,35 @@ export class SocialDeductionGame {
   private attempts: Record<string, number> = {};
   private readonly mode: 'ask' | 'off';
   private tableUsage: Usage = emptyUsage();
+  readonly version: SocialVersion;
   seed = 0;
 
   constructor(private readonly opts: MultiAgentOptions) {
-    this.kwargs = { ...defaultKwargs, ...(opts.kwargs ?? {}) };
+    const id = opts.envId ?? DEFAULT_SELFPLAY_ENV;
+    const v = SOCIAL_VERSIONS[id];
+    if (!v) throw new ConfigError(`SocialDeduction multi-agent: unknown env '${id}' (known: ${Object.keys(SOCIAL_VERSIONS).join(', ')})`);
+    this.version = v;
+    this.kwargs = { ...v.defaultKwargs, ...(opts.kwargs ?? {}) };
     this.mode = surveyMode(this.kwargs);
-    rulesFromKwargs(this.kwargs);
+    v.rules(this.kwargs);
+    v.params(this.kwargs);
   }
 
   /** Starts a game: a sampled scenario (the `agent` field is ignored here) or the one given. */
   reset(seed: number, scenario?: SocialScenario): void {
     this.seed = seed;
-    this.scenario = scenario ? structuredClone(scenario) : sampleScenario(Rng.fromSeed(deriveSeed(seed, 'scenario')), this.kwargs);
+    this.scenario = scenario ? structuredClone(scenario) : this.version.sampleScenario(Rng.fromSeed(deriveSeed(seed, 'scenario')), this.kwargs);
     checkScenario(this.scenario);
     for (const p of Object.keys(this.opts.seats)) {
       if (!this.scenario.players.includes(p)) throw new ConfigError(`SocialDeduction multi-agent: no seat '${p}' (players: ${this.scenario.players.join(', ')})`);
     }
-    this.game = newGame(this.scenario, rulesFromKwargs(this.kwargs));
+    this.game = newGame(this.scenario, this.version.rules(this.kwargs));
     this.envRng = Rng.fromSeed(deriveSeed(seed, 'env'));
     const simConfig = this.opts.simulator ?? { kind: 'scripted' };
     const ctx = { scenario: this.scenario, rng: Rng.fromSeed(deriveSeed(seed, 'simulator')), config: simConfig, llm: this.opts.llm };
-    if (simConfig.kind === 'llm') this.table = new LlmTable(ctx);
-    else if (simConfig.kind === 'scripted') this.table = new ScriptedTable(ctx);
-    else throw new ConfigError(`SocialDeduction multi-agent: unknown table simulator '${simConfig.kind}' (scripted, llm)`);
+    const factory = this.version.simulators[simConfig.kind];
+    if (!factory) throw new ConfigError(`SocialDeduction multi-agent: unknown table simulator '${simConfig.kind}' (scripted, llm)`);
+    this.table = factory(ctx) as UserSimulator<TableInput, TableTurn>;
     this.fed = {};
     this.pendingDecisions = {};
     this.attempts = {};
@@ -139,13 +152,13 @@ export class SocialDeductionGame {
     const log = this.logs[p];
     const g = this.game;
     const observation: Observation = {
-      instructions: instructionsFor(g, p, this.mode),
-      newText: newTextFor(g, p, log?.seen ?? 0, this.mode),
+      instructions: instructionsFor(g, p, this.mode, this.version.seat),
+      newText: newTextFor(g, p, log?.seen ?? 0, this.mode, this.version.seat),
       transcript: transcriptFor(g, p),
     };
     const a = awaitingOf(g, p);
     const info: StepInfo = { rewardComponents: {}, player: p, role: roleOf(g, p), phase: g.phase, tick: g.tick };
-    if (a === 'speak') observation.sampleActions = sampleSayings(g, p);
+    if (a === 'speak') observation.sampleActions = sampleSayings(g, p, this.version.seat);
     else if (a) {
       const legal = legalFor(g, p, this.mode);
       if (legal.length) observation.legalActions = legal;
@@ -161,7 +174,7 @@ export class SocialDeductionGame {
   async submit(p: string, action: string): Promise<string | null> {
     if (!this.waitingFor().includes(p)) throw new Error(`seat ${p} is not asked to act now`);
     const log = this.logs[p] as SeatLog;
-    const d = parseSeatAction(this.game, p, action, this.mode);
+    const d = parseSeatAction(this.game, p, action, this.mode, this.version.seat);
     const totals = { ...(this.game.rewards[p] ?? {}) };
     this.settleOpenTurn(p);
     const turn: OpenTurn = {
@@ -193,7 +206,7 @@ export class SocialDeductionGame {
     const log = this.logs[p];
     const t = log?.turns[log.turns.length - 1];
     if (!log || !t || t.observation !== '') return;
-    t.observation = t.invalidAction ? `Invalid action: ${t.invalidAction.reason}.` : newTextFor(this.game, p, log.seen, this.mode);
+    t.observation = t.invalidAction ? `Invalid action: ${t.invalidAction.reason}.` : newTextFor(this.game, p, log.seen, this.mode, this.version.seat);
     const now = this.game.rewards[p] ?? {};
     let sum = 0;
     for (const [k, v] of Object.entries(now)) {
@@ -221,7 +234,7 @@ export class SocialDeductionGame {
         g.phase !== 'discussion' || g.meeting?.step === 'survey' || (currentSpeaker(g) !== null && seats.includes(currentSpeaker(g) as string));
       let turn: TableTurn | null = null;
       if (needsTable) {
-        turn = (await this.table.respond(tableInput(g, seats, this.fed, npcParams(this.kwargs)))) as TableTurn;
+        turn = (await this.table.respond(tableInput(g, seats, this.fed, this.version.params(this.kwargs)))) as TableTurn;
         const r = validate(tableTurnSchema, turn);
         if (!r.ok) throw new Error(`table turn failed its schema: ${r.errors.join('; ')}`);
         this.fed = fedAfter(g, seats, this.fed);
@@ -281,9 +294,9 @@ export class SocialDeductionGame {
       const over = g.phase === 'over';
       out.push({
         schemaVersion: 1,
-        key: `${meta.keyPrefix ?? `${ENV_ID}/selfplay`}/${this.seed}/${p}`,
+        key: `${meta.keyPrefix ?? `${this.version.id}/selfplay`}/${this.seed}/${p}`,
         dialogymVersion: DIALOGYM_VERSION,
-        env: { id: ENV_ID, version: definition.version, kwargs: structuredClone(this.kwargs), maxEpisodeSteps: null },
+        env: { id: this.version.id, version: this.version.version, kwargs: structuredClone(this.kwargs), maxEpisodeSteps: null },
         seed: this.seed,
         scenario: { ...structuredClone(this.scenario), agent: p },
         agent: { id: meta.agents[p]?.id ?? 'unknown', config: meta.agents[p]?.config ?? null },
@@ -338,7 +351,7 @@ export async function runSelfPlay(opts: SelfPlayOptions): Promise<{ records: Epi
   const startedAt = new Date().toISOString();
   const game = new SocialDeductionGame(opts);
   game.reset(opts.seed, opts.scenario);
-  for (const [p, agent] of Object.entries(opts.seats)) await agent.reset?.({ envId: ENV_ID, seed: deriveSeed(opts.seed, `agent:${p}`) });
+  for (const [p, agent] of Object.entries(opts.seats)) await agent.reset?.({ envId: game.version.id, seed: deriveSeed(opts.seed, `agent:${p}`) });
   await game.start();
   const invalidReason: Record<string, string> = {};
   let error: EpisodeError | null = null;

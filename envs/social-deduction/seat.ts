@@ -27,6 +27,17 @@ import {
 
 export type Awaiting = 'action' | 'survey' | 'speak' | 'vote';
 
+/**
+ * Which version's text a seat gets. v1: the action prompt always states the player's room and what is
+ * visible there (players and bodies); the instructions explain ticks and checkable claims; the sample
+ * sayings are claims with ticks.
+ */
+export interface SeatStyle {
+  version: 0 | 1;
+}
+
+const V0: SeatStyle = { version: 0 };
+
 export type SeatDecision =
   | { kind: 'act'; action: string }
   | { kind: 'survey'; dist: Record<string, number> }
@@ -47,7 +58,7 @@ export function awaitingOf(g: GameState, player: string): Awaiting | null {
   return null;
 }
 
-export function instructionsFor(g: GameState, player: string, surveyMode: string): string {
+export function instructionsFor(g: GameState, player: string, surveyMode: string, style: SeatStyle = V0): string {
   const s = g.setup;
   const role = roleOf(g, player);
   const mates = s.imposters.filter((i) => i !== player);
@@ -70,6 +81,14 @@ export function instructionsFor(g: GameState, player: string, surveyMode: string
     'Actions — action phase: `move north|south|east|west`, `do task`, `kill <Colour>`, `report <Colour>`, `wait`. ' +
       'Survey: `SURVEY <Colour>`, `SURVEY uniform` or `SURVEY {"Red": 0.7, "Blue": 0.3}`. Meeting: `SAY <message>`. Vote: `VOTE <Colour>` or `VOTE skip`.',
   ];
+  if (style.version === 1) {
+    lines.push(
+      'Every observation is stamped with its tick. In meetings, claims with ticks can be checked by anyone who was there: ' +
+        '"I was in the Storage from tick 4 to tick 7", "I saw Red in the Weapons at tick 9", "I saw Red kill Blue in the Weapons", ' +
+        '"Red is lying", "I think Red is the imposter", "I skip". A claim someone can refute costs the speaker credibility; ' +
+        'players vote for the suspect they last named unless new evidence changes their mind.',
+    );
+  }
   return lines.join('\n');
 }
 
@@ -84,13 +103,13 @@ function entryLine(player: string) {
 }
 
 /** Text of log entries `from` onwards (own messages left out) followed by the prompt. */
-export function newTextFor(g: GameState, player: string, from: number, surveyMode: string): string {
+export function newTextFor(g: GameState, player: string, from: number, surveyMode: string, style: SeatStyle = V0): string {
   const lines: string[] = [];
   for (const e of (g.logs[player] ?? []).slice(from)) {
     if (e.kind === 'message' && e.speaker === player) continue;
     lines.push(e.text);
   }
-  const prompt = promptFor(g, player, surveyMode);
+  const prompt = promptFor(g, player, surveyMode, style);
   if (prompt) lines.push(prompt);
   return lines.join('\n');
 }
@@ -106,10 +125,24 @@ function statusLine(g: GameState, player: string): string {
   return open.length ? `Your open tasks: ${open.join(', ')}.` : 'All your tasks are done.';
 }
 
+/** v1: where the player is and what it sees there, bodies included (always in the action prompt). */
+function whereLine(g: GameState, player: string): string {
+  const me = g.players[player];
+  if (!me) return '';
+  const others = g.setup.players.filter((o) => o !== player && g.players[o]?.alive && g.players[o]?.room === me.room);
+  const bodies = g.bodies.filter((b) => b.room === me.room).map((b) => b.player);
+  let text = `You are in the ${roomName(g.setup, me.room)}. ${others.length ? `You see ${others.join(', ')}.` : 'Nobody else is here.'}`;
+  if (bodies.length) text += ` The dead body of ${bodies.join(', ')} lies here.`;
+  return text;
+}
+
 /** The question for the player now, with its legal actions (empty when it need not act). */
-export function promptFor(g: GameState, player: string, surveyMode: string): string {
+export function promptFor(g: GameState, player: string, surveyMode: string, style: SeatStyle = V0): string {
   const a = awaitingOf(g, player);
-  if (a === 'action') return `[tick ${g.tick}] ${statusLine(g, player)} Legal actions: ${legalFor(g, player, surveyMode).join(' | ')}`;
+  if (a === 'action') {
+    const where = style.version === 1 ? `${whereLine(g, player)} ` : '';
+    return `[tick ${g.tick}] ${where}${statusLine(g, player)} Legal actions: ${legalFor(g, player, surveyMode).join(' | ')}`;
+  }
   if (a === 'survey' && surveyMode === 'ask') {
     return `SURVEY: which player are you most suspicious of? Answer with ${legalFor(g, player, surveyMode).join(' | ')} or a distribution like SURVEY {"Red": 0.6, "Blue": 0.4}.`;
   }
@@ -130,11 +163,15 @@ export function legalFor(g: GameState, player: string, surveyMode: string): stri
   return [];
 }
 
-export function sampleSayings(g: GameState, player: string): string[] {
+export function sampleSayings(g: GameState, player: string, style: SeatStyle = V0): string[] {
   const others = g.setup.players.filter((p) => p !== player && g.players[p]?.alive);
   const a = others[0] ?? 'Red';
   const b = others[1] ?? a;
   const room = roomName(g.setup, g.players[player]?.room ?? 0);
+  if (style.version === 1) {
+    const t = Math.max(0, g.tick - 1);
+    return ["SAY I don't know yet, I'll skip.", `SAY I was in the ${room} at tick ${t}.`, `SAY I saw ${a} in the ${room} at tick ${t}.`, `SAY I think ${a} is the imposter.`, `SAY ${b} is lying.`];
+  }
   return [`SAY I was in the ${room} doing tasks.`, `SAY I think ${a} is sus.`, `SAY I saw ${a} near the body.`, `SAY ${b} is innocent, I was with ${b}.`];
 }
 
@@ -176,7 +213,7 @@ function parseDistribution(text: string, candidates: string[]): Record<string, n
 }
 
 /** Turn a text action of `player` into a decision for what it is asked now, or a reason it is not one. */
-export function parseSeatAction(g: GameState, player: string, action: string, surveyMode: string): SeatDecision | { invalid: string } {
+export function parseSeatAction(g: GameState, player: string, action: string, surveyMode: string, style: SeatStyle = V0): SeatDecision | { invalid: string } {
   const text = typeof action === 'string' ? action.trim() : '';
   const a = awaitingOf(g, player);
   if (a === null || (a === 'survey' && surveyMode !== 'ask')) return { invalid: 'nothing is asked of you right now' };
@@ -196,6 +233,8 @@ export function parseSeatAction(g: GameState, player: string, action: string, su
   }
   if (a === 'speak') {
     const m = /^SAY\b\s*([\s\S]*)$/i.exec(text);
+    // v1: a bare SAY is saying nothing (silence is a move, and an invalid one would stall the game).
+    if (m && !(m[1] as string).trim() && style.version === 1) return { kind: 'say', text: '...' };
     if (!m || !(m[1] as string).trim()) return { invalid: 'it is your turn to speak: SAY <message>' };
     const msg = (m[1] as string).trim();
     if (msg.length > MAX_MESSAGE_CHARS) return { invalid: `message longer than ${MAX_MESSAGE_CHARS} characters` };

@@ -74,3 +74,72 @@ export type CommanderInput =
       /** The last few transcript entries, for LLM commanders. */
       recent: TranscriptEntry[];
     };
+
+// ---------------------------------------------------------------------------------------------
+// Embodied-v1
+
+/**
+ * The Commander's acts in Embodied-v1: TEACh-DA's Commander-side acts (Gella et al. 2022), with
+ * `Affirm` (a yes answer) and `Confirm` kept apart as TEACh-DA does (v0 used `Confirm` for yes).
+ */
+export const COMMANDER_ACTS_V1 = [
+  'OBSERVE',
+  'Instruction',
+  'InformationOnObjectDetails',
+  'InformationOther',
+  'FeedbackPositive',
+  'FeedbackNegative',
+  'Acknowledge',
+  'Affirm',
+  'Deny',
+  'Confirm',
+  'Greetings/Salutations',
+  'MiscOther',
+] as const;
+
+export type CommanderActV1 = (typeof COMMANDER_ACTS_V1)[number];
+
+export interface CommanderTurnV1 {
+  act: CommanderActV1;
+  utterance?: string;
+}
+
+export const commanderTurnSchemaV1: JsonSchema = {
+  type: 'object',
+  required: ['act'],
+  additionalProperties: false,
+  properties: {
+    act: { enum: [...COMMANDER_ACTS_V1] },
+    utterance: { type: 'string', minLength: 1, maxLength: 800 },
+  },
+};
+
+/**
+ * TEACh-DA's acts for what the Follower says, as the v1 Commander recognises them in the robot's
+ * `say` text (recorded in `info.followerAct`).
+ */
+export const FOLLOWER_ACTS = [
+  'RequestForInstruction',
+  'RequestForObjectLocationAndOtherDetails',
+  'Confirm',
+  'Acknowledge',
+  'Greetings/Salutations',
+  'MiscOther',
+] as const;
+
+export type FollowerAct = (typeof FOLLOWER_ACTS)[number];
+
+export type CommanderInputV1 =
+  | { kind: 'start'; world: World; task: TaskInstance }
+  | {
+      kind: 'step';
+      world: World;
+      task: TaskInstance;
+      step: number;
+      command: Command;
+      outcome: Outcome;
+      status: GoalStatus;
+      progressed: boolean;
+      /** The last few transcript entries, for LLM commanders. */
+      recent: TranscriptEntry[];
+    };

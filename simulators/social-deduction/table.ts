@@ -152,6 +152,14 @@ export class ScriptedTable implements UserSimulator<TableInput, TableTurn> {
   }
 }
 
+/** What the LLM table needs of a scripted table: its moves, and keeping its minds up to date. */
+export interface ScriptedFallback {
+  respond(input: TableInput): TableTurn;
+  absorb(updates: Updates, params: never): void;
+  getState(): Json;
+  setState(state: Json): void;
+}
+
 function rulesText(setup: GameSetup, self: string): string {
   const role = roleOf({ setup }, self);
   const mates = setup.imposters.filter((i) => i !== self);
@@ -171,13 +179,17 @@ function rulesText(setup: GameSetup, self: string): string {
  */
 export class LlmTable implements UserSimulator<TableInput, TableTurn> {
   readonly turnSchema = tableTurnSchema;
-  private readonly scripted: ScriptedTable;
+  private readonly scripted: ScriptedFallback;
   private logs: Record<string, string[]> = {};
   private usage: Usage = emptyUsage();
 
-  constructor(private readonly ctx: SimulatorContext<GameSetup>) {
+  /** `scripted` builds the table whose minds play the moves (v0's ScriptedTable unless given; v1 passes its NpcTable). */
+  constructor(
+    private readonly ctx: SimulatorContext<GameSetup>,
+    scripted?: (ctx: SimulatorContext<GameSetup>) => ScriptedFallback,
+  ) {
     if (!ctx.llm) throw new Error('the llm simulator needs an LLM provider (configure --model / an llm client)');
-    this.scripted = new ScriptedTable(ctx);
+    this.scripted = scripted ? scripted(ctx) : new ScriptedTable(ctx);
   }
 
   get config(): SimulatorConfig {
@@ -214,7 +226,7 @@ export class LlmTable implements UserSimulator<TableInput, TableTurn> {
       this.logs[p] = list;
     }
     if (input.kind === 'act' && this.ctx.config.actions !== 'llm') return this.scripted.respond(input);
-    this.scripted.absorb(input.updates, { ...DEFAULT_MIND_PARAMS, ...(input.params ?? {}) });
+    this.scripted.absorb(input.updates, { ...DEFAULT_MIND_PARAMS, ...(input.params ?? {}) } as never);
     switch (input.kind) {
       case 'act': {
         const actions: Record<string, string> = {};

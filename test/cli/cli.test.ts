@@ -42,10 +42,11 @@ describe('dialogym CLI', () => {
     const n = 1500;
     const args = ['rollout', '--env', 'GuessNumber-v0', '--agent', 'expert', '--episodes', String(n), '--out', out];
     const child = spawnCli(args);
-    // Kill once a good part of the file exists but before the run can finish.
+    // The run writes <out>.partial until it completes; kill once a good part of it exists.
+    const partialFile = `${out}.partial`;
     await new Promise<void>((resolve, reject) => {
       const timer = setInterval(() => {
-        if (existsSync(out) && statSync(out).size > 40_000) {
+        if (existsSync(partialFile) && statSync(partialFile).size > 40_000) {
           clearInterval(timer);
           child.kill('SIGKILL');
         }
@@ -56,11 +57,12 @@ describe('dialogym CLI', () => {
         else reject(new Error('rollout finished before it could be killed'));
       });
     });
-    const partial = readFileSync(out, 'utf8').split('\n').filter(Boolean).length;
+    expect(existsSync(out)).toBe(false);
+    const partial = readFileSync(partialFile, 'utf8').split('\n').filter(Boolean).length;
     expect(partial).toBeGreaterThan(0);
     expect(partial).toBeLessThan(n);
     // Simulate the worst case as well: a torn last line.
-    writeFileSync(out, `${readFileSync(out, 'utf8')}{"schemaVersion":1,"key":"torn`);
+    writeFileSync(partialFile, `${readFileSync(partialFile, 'utf8')}{"schemaVersion":1,"key":"torn`);
     const resumed = runCli([...args, '--resume']);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stdout).toMatch(/already done/);

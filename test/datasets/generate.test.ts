@@ -121,7 +121,7 @@ describe('generate runs', () => {
     expect(r.stderr).toMatch(/count is required/);
     writeFileSync(cfg, '{not json');
     expect(() => loadGenerateConfig(cfg)).toThrow(ConfigError);
-    expect(() => loadGenerateConfig(join(dir, 'missing.json'))).toThrow(/cannot read config/);
+    expect(() => loadGenerateConfig(join(dir, 'missing.json'))).toThrow(/--config .*missing\.json: no such file/);
   });
 
   it('a run killed with SIGKILL resumes to exactly N unique valid episodes, equal to an uninterrupted run', async () => {
@@ -130,9 +130,11 @@ describe('generate runs', () => {
     const n = 400;
     const args = ['generate', '--env', 'GuessNumber-v0', '--agent', 'expert', '--episodes', String(n), '--workers', '0', '--no-progress'];
     const child = spawnCli([...args, '--out', out]);
+    // The run writes <out>.partial until it completes.
+    const partialFile = `${out}.partial`;
     await new Promise<void>((resolve, reject) => {
       const timer = setInterval(() => {
-        if (existsSync(out) && statSync(out).size > 12_000) {
+        if (existsSync(partialFile) && statSync(partialFile).size > 12_000) {
           clearInterval(timer);
           child.kill('SIGKILL');
         }
@@ -143,11 +145,12 @@ describe('generate runs', () => {
         else reject(new Error('generate finished before it could be killed'));
       });
     });
-    const partial = lines(out).length;
+    expect(existsSync(out)).toBe(false);
+    const partial = lines(partialFile).length;
     expect(partial).toBeGreaterThan(0);
     expect(partial).toBeLessThan(n);
     // The worst case as well: a torn last line.
-    appendFileSync(out, '{"schemaVersion":1,"key":"GuessNum');
+    appendFileSync(partialFile, '{"schemaVersion":1,"key":"GuessNum');
     const r = runCli([...args, '--out', out, '--resume', '--workers', '2']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/resumed/);

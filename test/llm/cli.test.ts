@@ -91,7 +91,7 @@ describe('an unreachable endpoint', () => {
 describe('rollout with LLM endpoints', () => {
   it('--sim llm: cached rerun sends zero requests and writes the same records; no key anywhere', async () => {
     server.resetStats();
-    const args = ['rollout', '--env', 'GuessNumber-v0', '--agent', 'expert', '--episodes', '30', '--concurrency', '8', ...simFlags(), '--cache', 'c'];
+    const args = ['rollout', '--env', 'GuessNumber-v0', '--agent', 'expert', '--episodes', '30', '--concurrency', '8', ...simFlags(), '--cache', 'c', '--no-progress'];
     const first = await cli([...args, '--out', 'run1.jsonl'], { DIALOGYM_SIM_API_KEY: KEY });
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
@@ -154,7 +154,9 @@ describe('rollout with LLM endpoints', () => {
     clearInterval(watcher);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/stopped early: the simulator endpoint is unavailable .*--resume/);
-    const partial = (await readJsonlValues(join(work, 'dies.jsonl'))) as EpisodeRecord[];
+    // The run's records wait in dies.jsonl.partial until the run completes.
+    expect(existsSync(join(work, 'dies.jsonl'))).toBe(false);
+    const partial = (await readJsonlValues(join(work, 'dies.jsonl.partial'))) as EpisodeRecord[];
     expect(partial.length).toBeGreaterThan(0);
     expect(partial.length).toBeLessThan(40);
     for (const rec of partial) expect(rec.error).toBeNull();

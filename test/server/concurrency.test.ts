@@ -73,6 +73,13 @@ describe('concurrent sessions', () => {
       llmServer.resetStats();
       const t0 = performance.now();
       slow.send({ type: 'reset', data: { env_id: ENV, seed: 1, sim: 'llm' } });
+      // Start the scripted steps only once the LLM session is really waiting on its reply: under CI
+      // load the slow session's request can otherwise reach the LLM server after the fast steps end.
+      const waitUntil = performance.now() + 10_000;
+      while (llmServer.stats.inFlight + llmServer.stats.chatRequests === 0 && performance.now() < waitUntil) {
+        await new Promise((res) => setTimeout(res, 10));
+      }
+      expect(llmServer.stats.inFlight + llmServer.stats.chatRequests).toBeGreaterThan(0);
       await fast.request({ type: 'reset', data: { env_id: ENV, seed: 1 } });
       const fastSteps: number[] = [];
       for (let i = 0; i < 5; i++) {
@@ -82,7 +89,6 @@ describe('concurrent sessions', () => {
         fastSteps.push(performance.now() - s0);
       }
       const fastDone = performance.now() - t0;
-      expect(llmServer.stats.inFlight + llmServer.stats.chatRequests).toBeGreaterThan(0);
       const slowReply = await slow.next(20_000);
       const slowDone = performance.now() - t0;
       expect(slowReply.type).toBe('observation');

@@ -31,3 +31,32 @@ export function spawnCli(args: string[], opts: { cwd?: string } = {}): ChildProc
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
+
+/** Like `runCli`, without blocking this process (several invocations can run at once; a loopback server keeps answering). */
+export function runCliAsync(
+  args: string[],
+  opts: { cwd?: string; input?: string; env?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<CliResult & { ms: number }> {
+  return new Promise((resolve) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+      cwd: opts.cwd ?? ROOT,
+      env: { ...childEnv(), ...(opts.env ?? {}) },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+    });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 120_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, ms: performance.now() - t0 });
+    });
+    child.stdin.end(opts.input ?? '');
+  });
+}

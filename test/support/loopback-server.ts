@@ -11,7 +11,8 @@
  * `rate` decided by a seeded hash of the request's index, so a run's fault count is reproducible:
  * `rate_limit` (429 + retry-after), `server_error` (500), `hang` (no answer until the client gives
  * up), `truncated` (body cut mid-way), `non_json` (200 with an HTML body), `schema_violation`
- * (JSON that breaks the requested schema), `empty` (empty content). `rejectJsonSchema` makes the
+ * (JSON that breaks the requested schema), `empty` (empty content), and, only when named,
+ * `no_choices` (a 200 without choices that still reports usage). `rejectJsonSchema` makes the
  * server answer 400 to every json_schema response_format, as servers without structured outputs do.
  *
  * `stats` counts requests, faults and the peak number of requests in flight.
@@ -25,7 +26,16 @@ import { canonicalJson } from '../../simulators/llm-cache.js';
 import { SCHEMA_PROMPT_MARKER } from '../../simulators/llm-client.js';
 import { sampleFromSchema, violateSchema } from './schema-sample.js';
 
-export type FaultKind = 'rate_limit' | 'server_error' | 'hang' | 'truncated' | 'non_json' | 'schema_violation' | 'empty';
+export type FaultKind =
+  | 'rate_limit'
+  | 'server_error'
+  | 'hang'
+  | 'truncated'
+  | 'non_json'
+  | 'schema_violation'
+  | 'empty'
+  /** 200 with `choices: []` and a usage block (a dropped generation that is billed): not in ALL_FAULT_KINDS. */
+  | 'no_choices';
 
 export const ALL_FAULT_KINDS: readonly FaultKind[] = [
   'rate_limit',
@@ -82,6 +92,11 @@ export interface LoopbackStats {
   /** Chat requests that asked for json_schema response_format / embedded the schema in text. */
   jsonSchemaRequests: number;
   textSchemaRequests: number;
+  /**
+   * Tokens of the completions the server delivered whole (status 200 with a usage block: valid,
+   * empty or schema-violating replies alike), i.e. what a paid endpoint would bill.
+   */
+  servedTokens: { prompt: number; completion: number; replies: number };
 }
 
 export interface LoopbackServer {
@@ -107,6 +122,7 @@ function freshStats(): LoopbackStats {
     faults: {},
     jsonSchemaRequests: 0,
     textSchemaRequests: 0,
+    servedTokens: { prompt: 0, completion: 0, replies: 0 },
   };
 }
 
@@ -261,8 +277,14 @@ export async function startLoopbackServer(opts: LoopbackOptions = {}): Promise<L
     const completionTokens = opts.completionTokens ?? Math.ceil(content.length / 4);
     const id = `chatcmpl-${contentHash.toString(16)}`;
     const model = String(body.model ?? 'loopback-model');
+    const bill = () => {
+      stats.servedTokens.prompt += promptTokens;
+      stats.servedTokens.completion += completionTokens;
+      stats.servedTokens.replies += 1;
+    };
     if (body.stream === true) {
       stats.streamed += 1;
+      if (fault !== 'truncated') bill();
       sendStream(res, { id, model, content, promptTokens, completionTokens, usage: body.stream_options?.include_usage === true }, fault === 'truncated');
       return;
     }
@@ -271,7 +293,7 @@ export async function startLoopbackServer(opts: LoopbackOptions = {}): Promise<L
       object: 'chat.completion',
       created: 0,
       model,
-      choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop', logprobs: null }],
+      choices: fault === 'no_choices' ? [] : [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop', logprobs: null }],
       usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
     };
     const text = JSON.stringify(completion);
@@ -281,6 +303,7 @@ export async function startLoopbackServer(opts: LoopbackOptions = {}): Promise<L
       res.write(buf.subarray(0, Math.floor(buf.length / 2)), () => res.destroy());
       return;
     }
+    bill();
     sendJson(res, 200, completion);
   };
 
