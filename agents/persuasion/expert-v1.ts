@@ -106,7 +106,7 @@ function lastOf(transcript: TranscriptEntry[], role: string): string | null {
 }
 
 export class ExpertPersuaderV1 implements Agent {
-  readonly id: string = 'expert';
+  constructor(readonly id: string = 'expert') {}
   /** The messages it sends when nothing needs answering, in order (the oracle swaps some per persona). */
   protected plan: { key: string; text: string }[] = EXPERT_PLAN;
 

@@ -1,5 +1,5 @@
 /**
- * `planner` and `oracle` for Persuasion-v1: planners over a copy of the scripted persuadee model.
+ * `expert` and `oracle` for Persuasion-v1: planners over a copy of the scripted persuadee model.
  *
  * `oracle` plans with the hidden scenario.
  *
@@ -19,11 +19,14 @@
  * policy can reach with the hidden scenario, and the upper reference of the audit (never a leaderboard
  * entry). It uses no tricks: none are in its library.
  *
- * `planner` is the same planner without the hidden scenario: its copy plays an average persona (the
- * survey's population means) holding no doubts until the persuadee voices or hints at one, which it
- * then adds. It reads only its observation, so what it reaches is reachable by any agent; the gap
- * between it and `oracle` is the worth of the hidden scenario, the gap between `expert` and it the
- * room a capable agent has above the expert's script (docs/envs/persuasion.md, "Headroom").
+ * `PlanningPersuader` — registered as Persuasion-v1's `expert` — is the same planner without the hidden
+ * scenario: its copy plays an average persona (the survey's population means) holding no doubts until
+ * the persuadee voices or hints at one, which it then adds. It reads only its observation (the
+ * transcript and the instructions), so what it reaches is reachable by any agent. Why the expert plans
+ * instead of following a script: a fixed script (`ExpertPersuaderV1`, registered as `script`) is beaten
+ * by a planner that reads only what it is shown, and an expert that a plain reader beats makes every
+ * normalised score (0 = random, 100 = expert) overstate what tricks reach. The gap between it and
+ * `oracle` is the worth of the hidden scenario (docs/envs/persuasion.md, "Headroom").
  */
 import { deriveSeed, Rng } from '../../core/rng.js';
 import type { Observation } from '../../core/types.js';
@@ -32,7 +35,7 @@ import { parseAmount, tagPersuadeeText } from '../../simulators/persuasion/turn.
 import { ScriptedPersuadeeV1 } from '../../simulators/persuasion/v1/persuadee.js';
 import { BIG_FIVE, DECISION_STYLE, MORAL_FOUNDATIONS, VALUES } from '../../simulators/persuasion/persona.js';
 import type { PersuasionScenarioV1 } from '../../simulators/persuasion/v1/scenario.js';
-import type { Agent, AgentEpisodeContext } from '../types.js';
+import type { AgentEpisodeContext } from '../types.js';
 import { ASK, CONCERN_ANSWERS, charityQuestion, doubtsVoiced, EXPERT_PLAN, ExpertPersuaderV1, hintedDoubts, MORE, TOPIC_ANSWERS } from './expert-v1.js';
 
 /** A question asking whether the persuadee holds one particular doubt. */
@@ -87,7 +90,7 @@ export function averagePersona(): PersuasionScenarioV1 {
 }
 
 export class PlanningPersuader extends ExpertPersuaderV1 {
-  override readonly id: string = 'planner';
+  override readonly id: string = 'expert';
   protected model: ScriptedPersuadeeV1 | null = null;
   private seen = 0;
   private refusals = 0;

@@ -316,10 +316,12 @@ function clampExpected(x: number): number {
 registerMachineEnv(definitionV1, {
   maxEpisodeSteps: 40,
   agents: {
-    expert: () => new ExpertPersuaderV1(),
+    // The expert plans against an average persona's model, reading only the observation; the
+    // heuristic script it falls back on is kept as `script` (docs/envs/persuasion.md, "Reference agents").
+    expert: () => new PlanningPersuader(),
+    script: () => new ExpertPersuaderV1('script'),
     random: () => new RandomPersuader(),
     oracle: () => new OraclePersuader(),
-    planner: () => new PlanningPersuader(),
   },
   audit: persuasionAudit,
 });

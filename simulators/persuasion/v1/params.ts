@@ -38,7 +38,10 @@ export interface PersuadeeV1Params {
    * coherent, trick-free message about the charity or an appeal counts one dose, saturating as
    * 1 − 2^(−doses/3). A prior, not a fit: every PersuasionForGood participant was talked to, so the
    * corpus has no unasked control; its fitted intercept is the rate *after* a conversation, and the
-   * unasked rate (a bare close) sits this far below it.
+   * unasked rate (a bare close) sits this far below it. 0.5 since round 2 (1 in round 1): the fitted
+   * coefficient is ≈ 0 (scripts/fit-persuasion-v1.ts prints it), so nothing in the data asks for a
+   * large value, and at 1 a script that talks about the cause without reading a reply
+   * (`strategy-rotation`) earned a third of what listening earns (audit: 33 > 30 on 200 seeds).
    */
   engagement: number;
   /** Log-odds lost per doubt held and not voiced, scaled by (1 − how far it has been answered). */
@@ -83,7 +86,7 @@ export const DEFAULT_V1_PARAMS: PersuadeeV1Params = {
     praise: 0.1,
   },
   tailoring: 0.15,
-  engagement: 1,
+  engagement: 0.5,
   heldPenalty: 0.3,
   voicedPenalty: 0.6,
   answerTrust: 0.25,

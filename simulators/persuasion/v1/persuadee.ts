@@ -665,6 +665,8 @@ export class ScriptedPersuadeeV1 implements UserSimulator<PersuadeeInputV1, Pers
       this.cause(turn, 'that wall of words');
     }
     if (per.repeat) {
+      // Saying the same thing again reads as a script, not a conversation: less trust, more annoyance.
+      s.trust -= 0.1;
       s.annoyance += 0.5 * push;
       keep = 0;
       reactions.push('repeat');
