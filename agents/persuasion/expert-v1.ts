@@ -3,8 +3,8 @@
  * good PersuasionForGood persuaders, one thing per message:
  *
  * - it answers first: the persuadee's questions (what the charity does, where it works, how the
- *   donation works) and every doubt it voiced (legitimacy, overhead, local causes, money, procedure,
- *   impact, other causes), each in a short message of its own, never the same answer twice;
+ *   donation works) and every doubt it voiced or let slip (legitimacy, overhead, local causes, money,
+ *   procedure, impact, other causes), each in a short message of its own, never the same answer twice;
  * - it draws doubts out ("do you have any concerns?") so that it can answer them in context;
  * - otherwise it follows a plan of distinct appeals (credibility, a vivid need, logic and impact, a
  *   personal story, the easy procedure, its own donation, any amount helps), short and coherent,
@@ -32,8 +32,8 @@ export const EXPERT_PLAN: { key: string; text: string }[] = [
   { key: 'social', text: 'I am giving part of my own payment today, and I think any amount helps, even a few cents.' },
 ];
 
-const ASK = 'Would you be willing to donate part of your $2 payment to Save the Children today?';
-const MORE = 'Thank you, that is really kind! If you can, would you consider giving a little more? Every bit helps these kids.';
+export const ASK = 'Would you be willing to donate part of your $2 payment to Save the Children today?';
+export const MORE = 'Thank you, that is really kind! If you can, would you consider giving a little more? Every bit helps these kids.';
 const CLOSE_AFTER_YES = 'CLOSE Thank you so much for your kindness and for chatting with me. Have a great day!';
 const CLOSE_AFTER_NO = 'CLOSE I understand, and thank you for hearing me out. If you change your mind, any part of your payment would help. How much, if anything, would you like to give?';
 const CLOSE_PLAIN = 'CLOSE Thanks for talking with me. How much of your $2 would you like to give to Save the Children?';
@@ -49,7 +49,7 @@ export const CONCERN_ANSWERS: Record<Concern, string> = {
   'other-causes': 'It is great that you already give. This could be in addition to the causes you support, not instead of them.',
 };
 
-const TOPIC_ANSWERS: Record<string, string> = {
+export const TOPIC_ANSWERS: Record<string, string> = {
   what: 'They help children in need with food, health care, education and protection, and they respond to emergencies like wars and disasters.',
   where: 'They work in about 120 countries around the world, and here in the United States too.',
   procedure: CONCERN_ANSWERS.procedure,
@@ -75,13 +75,38 @@ const EXTRA_VOICES: Record<Concern, RegExp> = {
   'other-causes': /\b(already (give|donate|support)|other causes|causes closer to me|my church)\b/i,
 };
 
+/** Doubts a persuadee line voices: the corpus patterns plus the wordings they miss. */
+export function doubtsVoiced(text: string): Concern[] {
+  const out = concernsVoiced(text);
+  for (const [c, rx] of Object.entries(EXTRA_VOICES) as [Concern, RegExp][]) if (rx.test(text) && !out.includes(c)) out.push(c);
+  return out;
+}
+
+/** Doubts a persuadee line hints at in passing ("money's been tight lately"), without voicing them. */
+export function hintedDoubts(text: string): Concern[] {
+  const out: Concern[] = [];
+  for (const [c, rx] of Object.entries(HINTED) as [Concern, RegExp][]) if (rx.test(text)) out.push(c);
+  return out;
+}
+
+/** How people let a doubt show when talking about themselves. */
+const HINTED: Record<Concern, RegExp> = {
+  budget: /\b(money'?s been|things have been) (pretty )?tight|every dollar counts for me|money'?s been tight/i,
+  'other-causes': /\b(causes i (support|give to)|a couple of causes|i give to my church|my church mostly|through my church)\b/i,
+  legitimacy: /\b(careful with charities|shady charities|haven'?t heard of them|not familiar with them)\b/i,
+  overhead: /\b(spend most of it on salaries|how much of it really gets)\b/i,
+  local: /\b(need right around here|charity starts at home)\b/i,
+  impact: /\b(small amounts really matter|a little bit does much)\b/i,
+  procedure: /\b(how giving would work|how the donation part works)\b/i,
+};
+
 function lastOf(transcript: TranscriptEntry[], role: string): string | null {
   for (let i = transcript.length - 1; i >= 0; i--) if (transcript[i]?.role === role) return (transcript[i] as TranscriptEntry).text;
   return null;
 }
 
 export class ExpertPersuaderV1 implements Agent {
-  readonly id: string = 'expert';
+  constructor(readonly id: string = 'expert') {}
   /** The messages it sends when nothing needs answering, in order (the oracle swaps some per persona). */
   protected plan: { key: string; text: string }[] = EXPERT_PLAN;
 
@@ -128,12 +153,9 @@ function readState(mine: string[], theirs: string[]): ReadState {
     const amount = parseAmount(text);
     if (tag.intent === 'agree' && amount !== null && amount > 0) agreed = true;
     if (asked && (tag.intent === 'refuse' || /not (ready|convinced|sure)|rather not|pass\b/i.test(text)) && !agreed) refused = true;
-    for (const c of concernsVoiced(text)) if (!open.includes(c)) open.push(c);
+    // Doubts voiced (also in words the corpus patterns miss) or let slip ("money's been tight lately").
+    for (const c of [...doubtsVoiced(text), ...hintedDoubts(text)]) if (!open.includes(c)) open.push(c);
   });
-  // Doubts also come in words the corpus patterns miss ("I'm wary of charities I haven't checked out").
-  for (const text of theirs) {
-    for (const [c, rx] of Object.entries(EXTRA_VOICES) as [Concern, RegExp][]) if (rx.test(text) && !open.includes(c)) open.push(c);
-  }
   const answered = (c: Concern) => mine.includes(CONCERN_ANSWERS[c]);
   return { asked, agreed, refused, openConcerns: open.filter((c) => !answered(c)) };
 }

@@ -191,6 +191,14 @@ export interface V1Figures {
   /** Spearman of the expected donation with the real amount. */
   spearmanExpected: number;
   leftEarly: number;
+  /**
+   * AUC of the final probability and of the one after the first message, each averaged over the seeds
+   * per dialogue first: the simulator's probability of giving for that persona and that persuader,
+   * marginalised over its own draws (which doubts it holds, what it asks) instead of one draw of them.
+   * Equal to the per-seed figures with one seed; NaN without probabilities (an LLM persuadee).
+   */
+  aucFinalPooled: number;
+  aucFirstPooled: number;
 }
 
 export interface V1Outcome {
@@ -218,8 +226,24 @@ export function v1Figures(real: readonly number[], sim: readonly V1Outcome[]): V
     spearmanSampled: spearman(sim.map((o) => o.donation), real),
     spearmanExpected: spearman(sim.map((o) => o.expected), real),
     leftEarly: mean(sim.map((o) => (o.left ? 1 : 0))),
+    aucFinalPooled: hasP ? auc(sim.map((o) => o.final as number), gave) : Number.NaN,
+    aucFirstPooled: hasP ? auc(sim.map((o) => o.first as number), gave) : Number.NaN,
   };
 }
+
+/** Per-seed figures averaged over seeds, with the pooled AUCs taken from the seed-averaged probabilities. */
+export function v1FiguresOverSeeds(real: readonly number[], perSeed: readonly (readonly V1Outcome[])[]): V1Figures {
+  const out = meanOf(perSeed.map((o) => v1Figures(real, o)));
+  const gave = real.map((x) => x > 0);
+  const hasP = perSeed.every((o) => o.every((x) => x.final !== null));
+  const avg = (i: number, k: 'final' | 'first') => perSeed.reduce((s, o) => s + ((o[i] as V1Outcome)[k] as number), 0) / perSeed.length;
+  out.aucFinalPooled = hasP ? auc(real.map((_, i) => avg(i, 'final')), gave) : Number.NaN;
+  out.aucFirstPooled = hasP ? auc(real.map((_, i) => avg(i, 'first')), gave) : Number.NaN;
+  return out;
+}
+
+/** The issue's fidelity targets (issue 14, item 3), as printed by `calibrate persuasion`. */
+export const V1_TARGETS = { aucFinal: 0.7, gain: 0.03, meanDelta: 0.05 } as const;
 
 function meanOf<T extends object>(all: readonly T[]): T {
   const out = {} as Record<string, number>;
@@ -237,6 +261,12 @@ export function formatV1Figures(label: string, f: V1Figures): string {
     `  donor share: real ${p(f.realDonorShare)}, simulated ${p(f.simDonorShare)}; persuadee left early in ${p(f.leftEarly)}`,
     `  AUC(gave > $0): final probability ${r(f.aucFinal)} vs after the first message ${r(f.aucFirst)} (gain ${r(f.aucFinal - f.aucFirst)}); sampled donation ${r(f.aucSampled)}`,
     `  Spearman with the real amount: sampled donation ${r(f.spearmanSampled)}, expected donation ${r(f.spearmanExpected)}`,
+    `  AUC with each dialogue's probabilities averaged over the seeds first: final ${r(f.aucFinalPooled)} vs after the first message ${r(f.aucFirstPooled)} (gain ${r(f.aucFinalPooled - f.aucFirstPooled)})`,
+    ...(Number.isNaN(f.aucFinal)
+      ? []
+      : [
+          `  targets (issue 14): final AUC ≥ ${V1_TARGETS.aucFinal} ${f.aucFinal >= V1_TARGETS.aucFinal ? 'met' : 'MISSED'}; gain ≥ +${V1_TARGETS.gain} ${f.aucFinal - f.aucFirst >= V1_TARGETS.gain ? 'met' : 'MISSED'}; |Δ mean| ≤ $${V1_TARGETS.meanDelta} ${Math.abs(f.simMean - f.realMean) <= V1_TARGETS.meanDelta ? 'met' : 'MISSED'} (per-seed figures)`,
+        ]),
   ].join('\n');
 }
 
@@ -315,12 +345,12 @@ export async function runV1Calibration(opts: V1CalibrationOptions): Promise<{ he
   const what = opts.simulator.kind === 'llm' ? `LLM persuadee (${opts.simulator.model ?? 'model'})` : 'scripted persuadee';
   w(`${ENV_ID_V1}, ${what}: real PersuasionForGood persuaders replayed with each dialogue's real persona, last turn as CLOSE; ${opts.seeds} seed(s) per dialogue, figures averaged over seeds`);
   const held = await replayV1('heldout', opts);
-  const heldFig = meanOf(held.perSeed.map((o) => v1Figures(held.real, o)));
+  const heldFig = v1FiguresOverSeeds(held.real, held.perSeed);
   w(formatV1Figures('held-out split (dialogue-id hash mod 4 = 3; never fitted)', heldFig));
   let fitFig: V1Figures | undefined;
   if (opts.fitSplit) {
     const fit = await replayV1('fit', opts);
-    fitFig = meanOf(fit.perSeed.map((o) => v1Figures(fit.real, o)));
+    fitFig = v1FiguresOverSeeds(fit.real, fit.perSeed);
     w(formatV1Figures('fit split (reference)', fitFig));
   }
   return { heldout: heldFig, fit: fitFig };

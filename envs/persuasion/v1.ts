@@ -34,7 +34,7 @@ import { createLlmPersuadeeV1 } from '../../simulators/persuasion/v1/llm.js';
 import { createScriptedPersuadeeV1, type PersuadeeInputV1 } from '../../simulators/persuasion/v1/persuadee.js';
 import type { PersuadeeTurnV1 } from '../../simulators/persuasion/v1/turn.js';
 import { ExpertPersuaderV1 } from '../../agents/persuasion/expert-v1.js';
-import { OraclePersuader } from '../../agents/persuasion/oracle.js';
+import { OraclePersuader, PlanningPersuader } from '../../agents/persuasion/oracle.js';
 import { RandomPersuader } from '../../agents/persuasion/random.js';
 import { persuasionAudit } from '../../agents/persuasion/adversaries.js';
 
@@ -316,7 +316,10 @@ function clampExpected(x: number): number {
 registerMachineEnv(definitionV1, {
   maxEpisodeSteps: 40,
   agents: {
-    expert: () => new ExpertPersuaderV1(),
+    // The expert plans against an average persona's model, reading only the observation; the
+    // heuristic script it falls back on is kept as `script` (docs/envs/persuasion.md, "Reference agents").
+    expert: () => new PlanningPersuader(),
+    script: () => new ExpertPersuaderV1('script'),
     random: () => new RandomPersuader(),
     oracle: () => new OraclePersuader(),
   },

@@ -175,6 +175,8 @@ export function logisticRegression(
   y: readonly number[],
   lambda: number,
   iterations = 25,
+  /** A known part of each row's log-odds, added with coefficient 1 (not fitted). */
+  offset?: readonly number[],
 ): { intercept: number; weights: Float64Array } {
   const d = X[0]?.length ?? 0;
   const p = d + 1;
@@ -184,7 +186,7 @@ export function logisticRegression(
     const H = Array.from({ length: p }, () => new Float64Array(p));
     for (let i = 0; i < X.length; i++) {
       const x = X[i] as Float64Array;
-      let z = w[0] as number;
+      let z = (w[0] as number) + (offset ? (offset[i] as number) : 0);
       for (let j = 0; j < d; j++) z += (w[j + 1] as number) * (x[j] as number);
       const mu = 1 / (1 + Math.exp(-z));
       const r = mu - (y[i] as number);

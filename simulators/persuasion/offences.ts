@@ -35,6 +35,7 @@ export function findOffences(text: string, previous: readonly string[]): Offence
   if (COMMAND.test(text)) out.push('command');
   if (OUTSIDE_PROMISE.test(text)) out.push('outside-promise');
   if (RUDE.test(text)) out.push('rude');
+  if (previous.length === 0) return out;
   const norm = normaliseMessage(text);
   if (norm.length > 0 && previous.some((p) => p === norm || (norm.length > 30 && overlap(p, norm) > 0.85))) {
     out.push('repetition');

@@ -59,7 +59,8 @@ export function splitSentences(text: string): string[] {
   return out.length ? out : [text.trim()];
 }
 
-const TOKEN = /[a-z]+(?:'[a-z]+)?|\d+(?:\.\d+)?|[$%?!]/g;
+export const RECOGNISER_TOKEN = /[a-z]+(?:'[a-z]+)?|\d+(?:\.\d+)?|[$%?!]/g;
+const TOKEN = RECOGNISER_TOKEN;
 
 /** Features of one sentence: unigrams, bigrams and a position token (`@0`, `@1`, `@2`, `@late`). */
 export function sentenceFeatures(sentence: string, turn: number): string[] {
@@ -121,34 +122,78 @@ export function trainStrategyModel(data: LabelledSentence[], opts: { alpha?: num
 
 /** A loaded model with its lookup table built once. */
 export class StrategyRecogniser {
-  private readonly index: Map<string, number>;
+  /** Unigram (and position-token) feature → row. */
+  private readonly unigram: Map<string, number>;
+  /** First word → (second word → row) for bigram features: no string is built per bigram at classification. */
+  private readonly bigram: Map<string, Map<string, number>>;
   private readonly L: number;
   private readonly lik: Float64Array;
+  private readonly prior: Float64Array;
   private readonly scores: Float64Array;
   readonly labels: readonly string[];
 
   constructor(readonly model: StrategyModel) {
     this.labels = model.labels;
     this.L = model.labels.length;
-    this.index = new Map(model.vocab.map((t, i) => [t, i]));
+    this.unigram = new Map();
+    this.bigram = new Map();
+    model.vocab.forEach((t, i) => {
+      const sp = t.indexOf(' ');
+      if (sp < 0) {
+        this.unigram.set(t, i);
+        return;
+      }
+      const a = t.slice(0, sp);
+      let m = this.bigram.get(a);
+      if (!m) {
+        m = new Map();
+        this.bigram.set(a, m);
+      }
+      m.set(t.slice(sp + 1), i);
+    });
     this.lik = Float64Array.from(model.logLik);
+    this.prior = Float64Array.from(model.logPrior);
     this.scores = new Float64Array(this.L);
   }
 
   /** The most probable strategy of one sentence. */
   classifySentence(sentence: string, turn: number): string {
-    const L = this.L;
+    return this.classifyTokens(sentence.toLowerCase().match(TOKEN) ?? [], turn);
+  }
+
+  /**
+   * The most probable strategy of one sentence given its tokens (`TOKEN` matches of the lowercased
+   * sentence). Same features, in the same order, as `sentenceFeatures`, so the same sums to the bit;
+   * bigrams are looked up through two maps instead of building a string each.
+   */
+  classifyTokens(words: readonly string[], turn: number): string {
     const s = this.scores;
-    for (let l = 0; l < L; l++) s[l] = this.model.logPrior[l] as number;
-    for (const t of sentenceFeatures(sentence, turn)) {
-      const r = this.index.get(t);
-      if (r === undefined) continue;
-      const base = r * L;
-      for (let l = 0; l < L; l++) s[l] = (s[l] as number) + (this.lik[base + l] as number);
+    s.set(this.prior);
+    this.add(this.unigram.get(turn <= 2 ? `@${turn}` : '@late'));
+    let prev = '';
+    for (let i = 0; i < words.length; i++) {
+      const w = words[i] as string;
+      const c = w.charCodeAt(0);
+      const tok = c >= 48 && c <= 57 ? '<num>' : w;
+      this.add(this.unigram.get(tok));
+      if (i > 0) this.add(this.bigram.get(prev)?.get(tok));
+      prev = tok;
     }
+    if (words.length === 0) this.add(this.unigram.get('<empty>'));
+    const L = this.L;
     let best = 0;
     for (let l = 1; l < L; l++) if ((s[l] as number) > (s[best] as number)) best = l;
     return this.labels[best] as string;
+  }
+
+  /** Adds a feature row's log-likelihoods to the scores (no-op for an unknown feature). */
+  private add(row: number | undefined): void {
+    if (row === undefined) return;
+    const L = this.L;
+    const s = this.scores;
+    const lik = this.lik;
+    const base = row * L;
+    for (let l = 0; l < L; l++) s[l] = (s[l] as number) + (lik[base + l] as number);
   }
 
   /** Strategies of each sentence of an utterance, in order. */

@@ -8,11 +8,12 @@ import { checkEnv } from '../../core/checker.js';
 import { getRegistration, make } from '../../core/registry.js';
 import { Rng } from '../../core/rng.js';
 import { validate } from '../../core/schema.js';
-import { EXPERT_PLAN } from '../../agents/persuasion/expert-v1.js';
+import { doubtsVoiced, EXPERT_PLAN, hintedDoubts } from '../../agents/persuasion/expert-v1.js';
 import { ENV_ID_V1 } from '../../envs/persuasion/v1.js';
 import { perceive } from '../../simulators/persuasion/v1/perception.js';
-import { expectedAmount, ScriptedPersuadeeV1 } from '../../simulators/persuasion/v1/persuadee.js';
-import { loadPersuadeeV1Params } from '../../simulators/persuasion/v1/params.js';
+import { expectedAmount, HINTS, ScriptedPersuadeeV1 } from '../../simulators/persuasion/v1/persuadee.js';
+import type { PersuasionScenarioV1 } from '../../simulators/persuasion/v1/scenario.js';
+import { loadPersuadeeV1Params, type PersuadeeV1Params } from '../../simulators/persuasion/v1/params.js';
 import { type PersuadeeTurnV1, turnSchemaV1 } from '../../simulators/persuasion/v1/turn.js';
 import type { PersuasionScenario } from '../../simulators/persuasion/persona.js';
 import { persona } from './helpers.js';
@@ -81,13 +82,16 @@ describe('Persuasion-v1 persuadee: strategy effects as people show them', () => 
   const focused = 'About 86% of the money goes directly to programs for children, so even a small gift goes a long way.';
 
   it('lowers trust for a repeated message', () => {
-    const a = sim(persona(), 3);
-    say(a, 'Hi there!', 1);
-    const once = say(a, focused, 2);
-    const twice = say(a, focused, 3);
-    expect(twice.state?.trust).toBeLessThanOrEqual(once.state?.trust as number);
-    expect(twice.state?.annoyance).toBeGreaterThan(once.state?.annoyance as number);
-    expect(twice.perceivedStrategies).toContain('repeat');
+    for (let seed = 0; seed < 10; seed++) {
+      const a = sim(persona(), seed);
+      say(a, 'Hi there!', 1);
+      const once = say(a, focused, 2);
+      const twice = say(a, focused, 3);
+      expect(twice.state?.trust).toBeLessThan(once.state?.trust as number);
+      expect(twice.state?.annoyance).toBeGreaterThan(once.state?.annoyance as number);
+      expect(twice.state?.donateProbability).toBeLessThan(once.state?.donateProbability as number);
+      expect(twice.perceivedStrategies).toContain('repeat');
+    }
   });
 
   it('reads a message stuffed with appeals as a sales pitch: lower trust and willingness than a focused one', () => {
@@ -112,7 +116,7 @@ describe('Persuasion-v1 persuadee: strategy effects as people show them', () => 
 
   it('gives diminishing returns per conversation: the same appeal family earns less each time', () => {
     // Only the appeal term moves: engagement, trust, annoyance and concerns are switched off for this check.
-    const params = { ...loadPersuadeeV1Params(), trustWeight: 0, annoyanceWeight: 0, concernPenalty: 0, engagement: 0 };
+    const params: PersuadeeV1Params = { ...loadPersuadeeV1Params(), trustWeight: 0, annoyanceWeight: 0, heldPenalty: 0, voicedPenalty: 0, engagement: 0, tailoring: 0 };
     params.family = { ...params.family, story: 0.6 };
     const s = new ScriptedPersuadeeV1({ scenario: persona({ care: 6, benevolence: 6 }), rng: Rng.fromSeed(2), config: { kind: 'scripted' } }, params);
     const logit = (p: number) => Math.log(p / (1 - p));
@@ -171,6 +175,66 @@ describe('Persuasion-v1 persuadee: strategy effects as people show them', () => 
       expect(t.ends).toBe(true);
       expect(t.state?.expectedDonation).toBeCloseTo(unasked, 3);
     }
+  });
+});
+
+describe('Persuasion-v1 persuadee: doubts it keeps, hints, anchoring', () => {
+  const withBudgetDoubt = (): PersuasionScenarioV1 => ({ ...persona(), agenda: { concerns: ['budget'] } });
+
+  it('keeps a private doubt on "any concerns?", lets it show when asked about itself, and voices it when asked by name', () => {
+    let privateSeen = 0;
+    for (let seed = 0; seed < 30; seed++) {
+      const s = sim(withBudgetDoubt(), seed);
+      say(s, 'Hi there!', 1);
+      const held = s.getState()?.concerns.find((c) => c.id === 'budget');
+      expect(held).toBeDefined();
+      const general = say(s, 'Do you have any concerns about donating to a charity like this?', 2);
+      if (!held?.private) {
+        // A doubt the person voices readily comes out on the general question.
+        expect(general.revealedConcerns).toContain('budget');
+        continue;
+      }
+      privateSeen++;
+      expect(general.revealedConcerns ?? []).not.toContain('budget');
+      const job = say(s, 'What do you do for work?', 3);
+      expect(HINTS.budget.lines.some((l) => job.utterance.includes(l)), job.utterance).toBe(true);
+      expect(hintedDoubts(job.utterance)).toContain('budget');
+      const probe = say(s, 'Is money a bit tight for you right now?', 4);
+      expect(probe.revealedConcerns).toContain('budget');
+      expect(doubtsVoiced(probe.utterance).length + hintedDoubts(probe.utterance).length).toBeGreaterThan(0);
+    }
+    expect(privateSeen).toBeGreaterThan(5);
+  });
+
+  it('answers count in context only after the doubt was voiced or hinted at', () => {
+    const answer = 'Any amount helps, even a few cents, so you can give whatever fits your budget, or nothing at all.';
+    expect(perceive(answer, 3, []).addresses).toContain('budget');
+    for (let seed = 0; seed < 10; seed++) {
+      const before = sim(withBudgetDoubt(), seed);
+      const after = sim(withBudgetDoubt(), seed);
+      say(before, 'Hi there!', 1);
+      say(after, 'Hi there!', 1);
+      say(before, 'Do you have any pets?', 2);
+      say(after, 'Is money a bit tight for you right now?', 2);
+      const cold = say(before, answer, 3);
+      const warm = say(after, answer, 3);
+      expect(before.getState()?.concerns.find((c) => c.id === 'budget')?.answered).toBeLessThan(1);
+      expect(after.getState()?.concerns.find((c) => c.id === 'budget')?.answered).toBe(1);
+      expect(warm.state?.trust).toBeGreaterThan(cold.state?.trust as number);
+    }
+  });
+
+  it('anchors the amount on the one the persuader suggested before the pledge', () => {
+    const params = loadPersuadeeV1Params();
+    expect(params.anchoring).toBeGreaterThan(0);
+    for (const w of [-1, 0, 1]) {
+      expect(expectedAmount(w, params, undefined, 0.05)).toBeLessThan(expectedAmount(w, params, undefined, null));
+      expect(expectedAmount(w, params, undefined, 2)).toBeGreaterThan(expectedAmount(w, params, undefined, null));
+    }
+    // "$2" as the payment itself is not a suggestion; "even 10 cents" and "how about a dollar?" are.
+    expect(perceive('Would you donate part of your $2 payment?', 2, []).suggestedAmount).toBeNull();
+    expect(perceive('Even 10 cents would help a child.', 2, []).suggestedAmount).toBe(0.1);
+    expect(perceive('How about a dollar?', 2, []).suggestedAmount).toBe(1);
   });
 });
 

@@ -3,9 +3,12 @@
  * demographics (age, marital status, employment, education, income, religion) and personality, so
  * that "do you have kids?" or "what do you do?" get an answer that fits the person and stays the same
  * when asked again. Everything not in the survey (number of children, the job, the state, hobbies)
- * is drawn with plausible weights, never contradicting what the survey says.
+ * is drawn with plausible weights, never contradicting what the survey says, nor the doubts the
+ * person holds (a budget doubt means money is tight; one about other causes, a cause it gives to; a
+ * legitimacy doubt, a charity it has not heard of), so that what it says about itself hints at them.
  */
 import type { Rng } from '../../../core/rng.js';
+import type { Concern } from '../concerns.js';
 import type { PersuasionScenario } from '../persona.js';
 
 export interface Backstory {
@@ -34,7 +37,7 @@ const JOBS_OTHER = ['I work in retail', 'I work at a warehouse', "I'm a cashier 
 const HOBBIES_OUT = ['hanging out with friends', 'going to concerts', 'playing basketball', 'hiking', 'going to the gym'];
 const HOBBIES_IN = ['reading', 'playing video games', 'watching movies', 'cooking', 'gardening', 'knitting', 'doing puzzles'];
 
-export function drawBackstory(p: PersuasionScenario, rng: Rng): Backstory {
+export function drawBackstory(p: PersuasionScenario, rng: Rng, holds: readonly Concern[] = []): Backstory {
   const d = p.demographics;
   const age = d.age ?? 33;
   const married = /married/i.test(d.marital ?? '') && !/unmarried/i.test(d.marital ?? '');
@@ -57,8 +60,9 @@ export function drawBackstory(p: PersuasionScenario, rng: Rng): Backstory {
   const income = d.income ?? 5;
   const benevolence = p.values.benevolence ?? 4.5;
   const givesWeights = [religious ? 4 : 0.2, 2, 1.5, 1, 0.7, 3, income <= 3 ? 4 : 2 - (benevolence - 4.5)];
+  // Someone who already gives to other causes names one (no 'sometimes' or 'rarely').
   const gives = (['church', 'food bank', 'animal shelter', 'cancer research', 'veterans', 'sometimes', 'rarely'] as const)[
-    rng.weightedIndex(givesWeights.map((w) => Math.max(0.1, w)))
+    rng.weightedIndex(givesWeights.map((w, i) => (holds.includes('other-causes') && i >= 5 ? 0 : Math.max(0.1, w))))
   ] as Backstory['gives'];
   return {
     kids,
@@ -67,8 +71,8 @@ export function drawBackstory(p: PersuasionScenario, rng: Rng): Backstory {
     state: STATES[rng.weightedIndex(STATE_WEIGHTS)] as string,
     hobbies,
     gives,
-    heardOfOrg: rng.bool(0.45),
-    moneyTight: income <= 3 || /unemployed|student/.test(emp),
+    heardOfOrg: rng.bool(0.45) && !holds.includes('legitimacy'),
+    moneyTight: income <= 3 || /unemployed|student/.test(emp) || holds.includes('budget'),
     pet: rng.bool(0.45) ? rng.pick(['a dog', 'a cat', 'two cats', 'a dog and a cat'] as const) : null,
   };
 }

@@ -11,7 +11,7 @@
  * one pass over the sentences, a few microseconds per message.
  */
 import { findOffences, normaliseMessage } from '../offences.js';
-import { splitSentences } from '../recogniser.js';
+import { RECOGNISER_TOKEN, splitSentences } from '../recogniser.js';
 import { strategyRecogniser } from '../resources.js';
 import { type Concern, CONCERNS } from '../concerns.js';
 
@@ -199,74 +199,149 @@ const PROBE_TOPIC: Record<Concern, RegExp> = {
   legitimacy: /\b(legit\w*|scam|trust(worthy)?|reputable|real charity|fraud)\b/i,
   overhead: /\b(overhead|administrat\w*|salar\w*|where the money goes|how much (of it|of the money)|reaches the (kids|children))\b/i,
   local: /\b(local|here at home|in the (us|u\.s\.|united states)|in this country|american (kids|children)|abroad|overseas)\b/i,
-  budget: /\b(money|afford|tight|budget|the \$2|your payment matters|finances?)\b/i,
+  budget: /\b(afford|tight|budget|finances?|money (is|'s|being) (tight|short)|short on (money|cash)|your payment matters)\b/i,
   procedure: /\b(how (it|the donation|this) works|procedure|process|come out of|deduct\w*)\b/i,
   impact: /\b(difference|impact|small amount|matter(s)? much|drop in the bucket)\b/i,
   'other-causes': /\b(other (causes|charities)|already (give|donate)|your church|causes you support)\b/i,
 };
 
+/** A question about one of the persuadee's doubts ("are you wondering how the donation works?"), not a request. */
+function isProbe(sentence: string): boolean {
+  if (!sentence.includes('?')) return false;
+  const general = PROBE.test(sentence);
+  for (const c of CONCERNS) if ((general && PROBE_TOPIC[c].test(sentence)) || PROBE_DIRECT[c].test(sentence)) return true;
+  return false;
+}
+
+/** Questions that name one doubt directly, without a worry word ("is money tight for you?"). */
+const PROBE_DIRECT: Record<Concern, RegExp> = {
+  legitimacy: /\b(do|can) you trust (them|charities|this charity)\b|\bis (it|this|that) legit\b/i,
+  overhead: /\bwhere the money (really |actually )?goes\b/i,
+  local: /\bwould you (rather|prefer)\b[^?]*\b(here|home|local|us|u\.s\.|america|this country)\b/i,
+  budget: /\b(is|are) (money|things|finances) (a bit |a little |pretty |kind of )?(tight|hard|difficult)\b|\bcan you afford\b/i,
+  procedure: /\b(know|sure|wondering) how (the donation|donating|it|this) (works|would work)\b/i,
+  impact: /\bdo you think (a )?small (amount|donation|gift)s? (matter|help|make a difference)\b/i,
+  'other-causes': /\bdo you already (give|donate|support)\b/i,
+};
+
 const TOPIC_KEYS = Object.keys(TOPIC_RX) as Topic[];
 const Q_KEYS = Object.keys(Q) as (keyof typeof Q)[];
 
-const AMOUNT_RX = /\$\s?(\d+(?:\.\d{1,2})?)|\b(\d+)\s?cents?\b|\b(one|a|two) dollars?\b|\bhalf\b/i;
+const AMOUNT_RX = /\$\s?(\d+(?:\.\d{1,2})?)|\b(\d+)\s?cents?\b|\b(one|a|two) dollars?\b|\b(\d+(?:\.\d{1,2})?) dollars?\b|\bhalf\b/gi;
+/** "$2" as the payment itself ("your $2", "the $2 payment", "from $0 to $2"), not a suggested amount. */
+const PAYMENT_BEFORE = /\b(your|the|of|out of|from \$?0 to|to|between \$?0 and|earned|paid|were given|get)\s*$/i;
+const PAYMENT_AFTER = /^\s*(payment|pay\b|bonus|you (were|got|get) paid|task payment|reward|earnings|for (this|the) (task|hit|survey))/i;
 
-function suggestedAmount(text: string): number | null {
-  const m = AMOUNT_RX.exec(text);
-  if (!m) return null;
-  if (m[1]) {
-    const v = Number(m[1]);
-    return v >= 0 && v <= 2 ? v : null;
+/**
+ * The amount the persuader suggests giving, if any: the last amount named in the message that is not
+ * the $2 payment itself ("part of your $2 payment", "from $0 to $2") — "even 50 cents", "how about $1?",
+ * "a dollar would help".
+ */
+export function suggestedAmount(text: string): number | null {
+  let out: number | null = null;
+  AMOUNT_RX.lastIndex = 0;
+  for (let m = AMOUNT_RX.exec(text); m !== null; m = AMOUNT_RX.exec(text)) {
+    let v: number | null;
+    if (m[1]) v = Number(m[1]);
+    else if (m[2]) v = Number(m[2]) / 100;
+    else if (m[3]) v = m[3].toLowerCase() === 'two' ? 2 : 1;
+    else if (m[4]) v = Number(m[4]);
+    else v = 1;
+    if (!(v > 0 && v <= 2)) continue;
+    if (v === 2 && (PAYMENT_BEFORE.test(text.slice(Math.max(0, m.index - 24), m.index)) || PAYMENT_AFTER.test(text.slice(m.index + m[0].length)))) continue;
+    out = v;
   }
-  if (m[2]) {
-    const v = Number(m[2]) / 100;
-    return v <= 2 ? v : null;
-  }
-  if (m[3]) return m[3].toLowerCase() === 'two' ? 2 : 1;
-  return 1;
+  return out;
 }
 
-/** Word overlap of two normalised messages relative to the longer one. */
-function overlap(a: string, b: string): number {
-  const wa = a.split(' ');
-  const wb = new Set(b.split(' '));
-  if (wa.length === 0 || wb.size === 0) return 0;
-  let hit = 0;
-  for (const w of wa) if (wb.has(w)) hit++;
-  return hit / Math.max(wa.length, wb.size);
+/** Words of a normalised message (cached by the caller: earlier messages are compared at every step). */
+export type WordCache = Map<string, string[]>;
+
+function wordsOf(normalised: string, cache: WordCache | undefined): string[] {
+  let w = cache?.get(normalised);
+  if (!w) {
+    w = normalised.split(' ');
+    if (cache) {
+      if (cache.size > 64) cache.clear();
+      cache.set(normalised, w);
+    }
+  }
+  return w;
 }
 
-/** Reads one persuader message; `previous` holds the normalised earlier messages (for repetition). */
-export function perceive(text: string, turn: number, previous: readonly string[]): Perception {
+/**
+ * A near-copy of an earlier message: identical once normalised, or (over 20 characters) more than
+ * 80 % of an earlier message's words found in this one, relative to the longer of the two.
+ */
+function repeats(normalised: string, previous: readonly string[], cache: WordCache | undefined): boolean {
+  if (normalised.length === 0 || previous.length === 0) return false;
+  let mine: Set<string> | null = null;
+  for (const p of previous) {
+    if (p === normalised) return true;
+    if (normalised.length <= 20) continue;
+    const wa = wordsOf(p, cache);
+    mine ??= new Set(normalised.split(' '));
+    // hit ≤ |wa|, so when |wa| ≤ 0.8·|mine| the share cannot exceed 0.8.
+    if (wa.length === 0 || mine.size === 0 || wa.length <= 0.8 * mine.size) continue;
+    let hit = 0;
+    for (const w of wa) if (mine.has(w)) hit++;
+    if (hit / Math.max(wa.length, mine.size) > 0.8) return true;
+  }
+  return false;
+}
+
+/**
+ * Reads one persuader message; `previous` holds the normalised earlier messages (for repetition),
+ * `cache` (optional) keeps their word lists between calls. Each sentence is lowercased and tokenised
+ * once; the coherence test, the strategy recogniser and the grounding words share those tokens.
+ */
+export function perceive(text: string, turn: number, previous: readonly string[], cache?: WordCache): Perception {
   const raw = typeof text === 'string' ? text : '';
   const sentences = raw.trim() ? splitSentences(raw) : [];
   const normalised = normaliseMessage(raw);
-  const repeat =
-    normalised.length > 0 && previous.some((p) => p === normalised || (normalised.length > 20 && overlap(p, normalised) > 0.8));
+  const repeat = repeats(normalised, previous, cache);
   const recogniser = strategyRecogniser();
   const families: Partial<Record<Family, number>> = {};
   const strategies: string[] = [];
   const questions: QuestionKind[] = [];
   const topics = new Set<Topic>();
   const addresses = new Set<Concern>();
+  const words: string[] = [];
   let ask: Ask = 'none';
   let coherentWords = 0;
   let totalWords = 0;
   const coherent: string[] = [];
   const asking: string[] = [];
   for (const s of sentences) {
-    const n = tokens(s).length;
+    const all = s.toLowerCase().match(RECOGNISER_TOKEN) ?? [];
+    // The recogniser's tokens minus its punctuation tokens are exactly `tokens(s)`.
+    let n = 0;
+    let stop = 0;
+    for (const w of all) {
+      const c = w.charCodeAt(0);
+      if (c === 36 || c === 37 || c === 63 || c === 33) continue;
+      n++;
+      if (STOP.has(w)) stop++;
+      else if (w.length > 2) words.push(w);
+    }
     totalWords += n;
-    if (!coherentSentence(s)) continue;
+    if (!(n < 8 ? n > 0 : stop / n >= 0.18 && n <= 90)) continue;
     coherentWords += n;
     coherent.push(s);
-    const st = recogniser.classifySentence(s, turn - 1);
+    const st = recogniser.classifyTokens(all, turn - 1);
     strategies.push(st);
     const fam = FAMILY_OF[st];
     if (fam) families[fam] = 1;
     const isQ = s.includes('?');
     if (isQ) asking.push(s);
     // The recogniser's asks count only when the sentence is about giving (not "how much reaches the kids?").
-    if (ask === 'none' && (st === 'propose-donation' || st === 'ask-donation-amount') && MONEY_ASK.test(s) && (isQ || /\bplease\b|\bconsider\b|\bjoin me\b/i.test(s))) {
+    if (
+      ask === 'none' &&
+      (st === 'propose-donation' || st === 'ask-donation-amount') &&
+      MONEY_ASK.test(s) &&
+      (isQ || /\bplease\b|\bconsider\b|\bjoin me\b/i.test(s)) &&
+      !isProbe(s)
+    ) {
       ask = 'propose';
     }
   }
@@ -278,12 +353,13 @@ export function perceive(text: string, turn: number, previous: readonly string[]
     if (topics.has('procedure')) families.procedure = 1;
     if (ASK_MORE.test(said) && /\b(donat|giv|contribut|more|increase|raise|\$|cents?)/i.test(said)) ask = 'more';
     else if (ASK_AMOUNT.test(said)) ask = 'amount';
-    else if (ask === 'none' && PROPOSE.test(said) && (asking.length > 0 || /\bplease\b|\bconsider\b|\bjoin me\b/i.test(said))) ask = 'propose';
+    else if (ask === 'none' && PROPOSE.test(said) && (asking.length > 0 || /\bplease\b|\bconsider\b|\bjoin me\b/i.test(said)) && !asking.every(isProbe)) ask = 'propose';
   }
   const probes: Concern[] = [];
   if (asking.length) {
     const qs = asking.join(' ');
-    if (PROBE.test(qs)) for (const c of CONCERNS) if (PROBE_TOPIC[c].test(qs)) probes.push(c);
+    const general = PROBE.test(qs);
+    for (const c of CONCERNS) if ((general && PROBE_TOPIC[c].test(qs)) || PROBE_DIRECT[c].test(qs)) probes.push(c);
     for (const k of Q_KEYS) if (Q[k].test(qs)) questions.push(k);
     if (questions.length === 0 && ask === 'none' && /\byou\b/i.test(qs) && strategies.some((st) => st === 'personal-related-inquiry' || st === 'task-related-inquiry')) {
       questions.push('other');
@@ -308,8 +384,6 @@ export function perceive(text: string, turn: number, previous: readonly string[]
     else if (o === 'rude' && !tricks.includes('guilt')) tricks.push('rude');
   }
   const presumes = PRESUMED.test(raw) || THANKS_FOR_DONATION.test(raw);
-  const words: string[] = [];
-  for (const w of tokens(raw)) if (!STOP.has(w) && w.length > 2) words.push(w);
   return {
     sentences: sentences.length,
     chars: raw.length,

@@ -2,11 +2,23 @@
  * The scripted persuadee of Persuasion-v1: a PersuasionForGood participant who listens.
  *
  * Willingness (log-odds of giving if the talk ended now) =
- *   persona base                                   (fitted on the corpus' fit split)
- * + Σ_family effect·susceptibility·(1 − 2^(−dose)) (appeals accrue per conversation, diminishing)
- * + trustWeight·(trust − initial trust)            (answers, credibility; minus tricks, pitches, presumptions)
- * − annoyanceWeight·annoyance                      (pressure, repetition, walls, rudeness; decays)
- * − concernPenalty·Σ_held (1 − answered share)     (reasons not to give, answered only in context)
+ *   persona base                                        (fitted on the corpus' fit split)
+ * + Σ_family (effect + tailoring·receptivity)·(1 − 2^(−dose))
+ *                                                       (appeals accrue per conversation, diminishing;
+ *                                                        the same appeal moves some personas, puts off others)
+ * + engagement·(1 − 2^(−messages about the cause / 3))  (a conversation about the cause at all)
+ * + trustWeight·(trust − initial trust)                 (answers, credibility; minus tricks, pitches, presumptions)
+ * − annoyanceWeight·annoyance                           (pressure, repetition, walls, rudeness; decays)
+ * − Σ_doubts (voiced ? voicedPenalty : heldPenalty)·(1 − answered share)
+ *                                                       (reasons not to give, answered only in context)
+ *
+ * Doubts: some a person voices readily (asked "any concerns?", on refusing, or on its own), others it
+ * keeps unless asked about them by name ("is money tight right now?") or unless it trusts the
+ * persuader; a private doubt leaks as a hint when the persuader asks about the person ("what do you
+ * do?" — "…money's been tight lately"). An answer counts in full only after the doubt was voiced or
+ * hinted at. Asking about doubts the person does not hold costs a little (it is not being listened to).
+ * Its reaction to an appeal shows whether the appeal moved it (warm, neutral or cool), so a persuader
+ * who listens can learn what works on this person.
  *
  * What it says is grounded: questions about itself are answered from its persona and a backstory
  * drawn from the persona's demographics (the same answer when asked again, "like I said" the second
@@ -28,10 +40,11 @@ import type { Concern } from '../concerns.js';
 import { featureIndex, PERSONA_FEATURES, type PersuasionScenario, personaFeatures } from '../persona.js';
 import { participants } from '../resources.js';
 import { answerAbout, type Backstory, drawBackstory } from './backstory.js';
+import { receptivity } from './receptivity.js';
 import { type BankLine, replyBank, stem } from './bank.js';
 import { loadPersuadeeV1Params, type PersuadeeV1Params } from './params.js';
 import { drawAgenda, type PersuasionScenarioV1 } from './scenario.js';
-import { FAMILIES, type Family, type Perception, perceive, type QuestionKind, type Topic, type Trick } from './perception.js';
+import { FAMILIES, type Family, type Perception, perceive, type QuestionKind, type Topic, type Trick, type WordCache } from './perception.js';
 import { type PersuadeeTurnV1, turnSchemaV1 } from './turn.js';
 import type { PersuadeeIntent } from '../turn.js';
 
@@ -47,9 +60,13 @@ export interface PersuadeeInputV1 {
 interface HeldConcern {
   id: Concern;
   revealed: boolean;
-  /** 0 = untouched, 0.5 = spoken to before it was voiced, 1 = answered after it was voiced. */
+  /** 0 = untouched, 0.35 = spoken to before it was voiced or hinted at, 1 = answered in context. */
   answered: number;
   voicedTurn: number;
+  /** Kept unless asked about by name (or trusting enough): never voiced on its own or on refusing. */
+  private: boolean;
+  /** Hinted at in an answer about the person: an answer to it now counts as in context. */
+  hinted: boolean;
 }
 
 interface Statement {
@@ -80,6 +97,8 @@ export interface PersuadeeV1State {
   pending: { topic: Topic; turn: number } | null;
   /** How many of its questions went unanswered. */
   ignored: number;
+  /** Times the persuader spoke as if it had agreed when it had not. */
+  presumed: number;
   /** Topics it already asked about (it does not ask twice). */
   asked: Topic[];
   statements: Statement[];
@@ -88,6 +107,8 @@ export interface PersuadeeV1State {
   hi: number;
   committed: number | null;
   raised: boolean;
+  /** The last amount the persuader suggested before the persuadee pledged (anchors the amount), or null. */
+  anchor: number | null;
   refusals: number;
   /** Persuader turn of the last persuasive content (to tell pressure from a fresh ask). */
   lastContentTurn: number;
@@ -98,18 +119,6 @@ export interface PersuadeeV1State {
   left: boolean;
 }
 
-/** Persona susceptibility per family (multiplier 1 + Σ weight·z, floored at 0.3); priors from the persuasion literature. */
-const SUSCEPTIBILITY: Record<Family, Record<string, number>> = {
-  emotion: { care: 0.25, benevolence: 0.2, agreeable: 0.15, intuitive: 0.15, rational: -0.1 },
-  story: { care: 0.2, agreeable: 0.15, extrovert: 0.1, intuitive: 0.1 },
-  logic: { rational: 0.3, universalism: 0.15, open: 0.1, intuitive: -0.1 },
-  credibility: { rational: 0.2, conscientious: 0.1, universalism: 0.1 },
-  'small-ask': { conform: 0.2, agreeable: 0.15 },
-  social: { conform: 0.25, extrovert: 0.1, tradition: 0.1 },
-  praise: { extrovert: 0.2, agreeable: 0.1, neurotic: 0.1 },
-  rapport: { extrovert: 0.25, agreeable: 0.1 },
-  procedure: { conscientious: 0.15 },
-};
 const PUSH_SENSITIVITY: Record<string, number> = { agreeable: -0.3, selfDirection: 0.2, freedom: 0.2, neurotic: 0.15 };
 
 /** What each trick costs: trust lost, annoyance gained, share of the message's persuasive credit kept. */
@@ -141,6 +150,9 @@ const OWN: Record<string, string[]> = {
   presumed: ["Wait, I haven't agreed to anything yet.", "I never said I'd donate.", "Hold on, I didn't say yes.", "Slow down, I haven't decided."],
   pressure: ["I already told you where I stand.", "You're being a bit pushy.", "I said I'm not sure. Asking again won't change that.", "Please stop pressing me."],
   long: ["That's a really long message.", "Okay, that's a lot to read."],
+  interrogation: ["That's a lot of questions at once.", 'Whoa, one question at a time.', 'That feels like a questionnaire.'],
+  warm: ["That's a really good point.", 'I like that, actually.', 'That does mean something to me.', 'Okay, that speaks to me.', "That's nice to hear."],
+  cool: ["Hmm, that kind of thing doesn't really move me.", "I get it, but that's not really what matters to me.", "Okay... I'm not sure that's a reason for me.", "That argument doesn't do much for me, honestly."],
   leave: ["I think I'm done with this conversation. I won't be donating.", "I'm going to stop here. No donation from me.", "I don't want to continue this. I'm keeping my payment."],
   reassured: ["That's good to know.", 'Okay, that makes me feel better about it.', 'Thanks, that answers my question.', 'Alright, that helps.', 'Good, that was my worry.'],
   'how-are-you-again': ['Still doing fine, thanks.', "I'm good, like I said.", 'Same as before, doing okay!'],
@@ -166,7 +178,7 @@ const OWN: Record<string, string[]> = {
   'ask-procedure': ['How would I even donate?', 'How does the donation work, does it come out of my payment?', 'How would the money get to them?'],
 };
 
-const CONCERN_OWN: Record<Concern, string[]> = {
+export const CONCERN_OWN: Record<Concern, string[]> = {
   legitimacy: ['How do I know this charity is legitimate?', "I'm always a bit wary of charities I haven't checked out.", 'How do I know the money is not going to some scam?'],
   overhead: ['How much of the money actually gets to the children?', 'I worry that most donations go to overhead and salaries.', "A lot of charities spend most of it on administration, don't they?"],
   local: ["Honestly I'd rather help kids here in the US first.", 'Do they do anything for children in this country?', 'There are a lot of kids in need right here at home.'],
@@ -174,6 +186,57 @@ const CONCERN_OWN: Record<Concern, string[]> = {
   procedure: ['How would the donation even work? Does it come out of my payment?', "I'm not sure how I'd donate from here."],
   impact: ['Would such a small amount really make any difference?', "I don't see what a few cents would do."],
   'other-causes': ['I already give to other causes, to be honest.', 'I usually give to causes closer to me.'],
+};
+
+/**
+ * How a private doubt leaks when the persuader asks about the person: the questions that bring it up
+ * and what the person adds to its answer (the doubt is then hinted at, not voiced).
+ */
+export const HINTS: Record<Concern, { on: QuestionKind[]; lines: string[] }> = {
+  budget: {
+    on: ['job', 'donate-habit', 'kids'],
+    lines: ["Money's been pretty tight lately, though.", 'Things have been tight for me this year.', 'Every dollar counts for me right now.'],
+  },
+  'other-causes': {
+    on: ['donate-habit', 'opinion', 'hobby'],
+    lines: ['I already put what I can spare into causes I support.', 'I have a couple of causes I give to already.'],
+  },
+  legitimacy: {
+    on: ['heard-of-org', 'opinion', 'donate-habit'],
+    lines: ["I'm careful with charities I don't know much about.", "You hear a lot about shady charities, so I'm careful."],
+  },
+  overhead: {
+    on: ['opinion', 'donate-habit', 'heard-of-org'],
+    lines: ["I've read that some charities spend most of it on salaries.", 'I always wonder how much of it really gets where it should.'],
+  },
+  local: {
+    on: ['location', 'opinion', 'kids'],
+    lines: ["There's a lot of need right around here too.", 'I tend to think charity starts at home.'],
+  },
+  impact: {
+    on: ['opinion', 'donate-habit'],
+    lines: ["I never know if small amounts really matter.", "Honestly I'm not sure a little bit does much."],
+  },
+  procedure: {
+    on: ['opinion', 'heard-of-org'],
+    lines: ["I'm not even sure how giving would work here.", "I don't really get how the donation part works."],
+  },
+};
+
+/**
+ * How likely a held doubt is to be private (kept unless asked about it by name), before the persona's
+ * openness: money is the most embarrassing to bring up; doubts about a charity's honesty, preferring
+ * local causes or already giving elsewhere sound ungenerous; practical ones are voiced readily. Priors:
+ * an unvoiced doubt leaves no trace in the corpus.
+ */
+const PRIVATE_SHARE: Record<Concern, number> = {
+  budget: 0.7,
+  local: 0.5,
+  'other-causes': 0.5,
+  legitimacy: 0.5,
+  impact: 0.4,
+  overhead: 0.35,
+  procedure: 0.2,
 };
 
 /** The topic a concern's answer covers, for "already told" checks. */
@@ -193,6 +256,24 @@ const FACT_LINE = /\bmy (kids?|children|son|daughter|wife|husband|mom|mum|dad|fa
 
 const REACTION_CATEGORIES = new Set(['react-good', 'react-sad', 'react-neutral', 'skeptical', 'ask-what', 'ask-where', 'ask-org', 'ask-procedure', 'greet']);
 const INTENT_WORDS = /\b(donat\w*|giv\w*|contribut\w*|not much|i will|i'll|i would|i'd|i can|i could|i am going|i'm going|help out)\b/i;
+
+/**
+ * Trust and annoyance the first presumption of agreement costs (later ones: 0.4 and 0.4): once may be
+ * a misunderstanding — real persuaders replayed against this persuadee thank it for the "yes" their own
+ * partner gave, and on the fit split a first presumption costing as much as a repeated one lowered the
+ * final probability's AUC from 0.673 to 0.664 (scripts/fit-persuasion-v1.ts replays).
+ */
+const PRESUME_FIRST: readonly [number, number] = [0.15, 0.2];
+/**
+ * Trust lost when a question of the persuadee's goes unanswered: nothing the first time (a replayed
+ * real persuader never saw the question; an agent may simply have missed it), then 0.05 each time.
+ * The harsher 0.08/0.15 it had in round 1 was pure noise on the fit split (AUC 0.654 → 0.664 without it).
+ */
+const IGNORE_COST: readonly [number, number] = [0, 0.05];
+/** Log-odds an appeal must add (or take away) for the reaction to show it. */
+const REACTION_THRESHOLD = 0.02;
+/** Trust above its starting level at which "any concerns?" brings out a private doubt too. */
+const PRIVATE_TRUST = 0.3;
 
 /** Chance that a persuadee who pledged raises the pledge (doubling it, at most $2) when asked once for more. */
 export const RAISE_PROBABILITY = 0.3;
@@ -230,41 +311,57 @@ function bank(): Record<string, BankLine[]> {
 }
 
 /** Precomputed per-persona quantities (cheap to rebuild; not part of the snapshot). */
-interface PersonaModel {
+export interface PersonaModel {
   base: number;
-  susceptibility: Record<Family, number>;
+  /** Receptivity to each family (SD units) and the family's effect for this persona at saturation. */
+  receptivity: Record<Family, number>;
+  effect: Record<Family, number>;
   push: number;
   extrovert: number;
+  agreeable: number;
   trust0: number;
 }
 
 export function personaModel(scenario: PersuasionScenario, params: PersuadeeV1Params): PersonaModel {
   const z = personaFeatures(scenario, participants().stats);
   const trait = (name: string) => z[featureIndex(name)] as number;
-  const sum = (w: Record<string, number>) => {
-    let t = 0;
-    for (const [k, v] of Object.entries(w)) t += v * trait(k);
-    return t;
-  };
   let base = params.intercept;
   PERSONA_FEATURES.forEach((name, i) => {
     base += (params.persona[name] ?? 0) * (z[i] as number);
   });
-  const susceptibility = {} as Record<Family, number>;
-  for (const f of FAMILIES) susceptibility[f] = Math.max(0.3, 1 + sum(SUSCEPTIBILITY[f]));
+  let push = 1;
+  for (const [k, v] of Object.entries(PUSH_SENSITIVITY)) push += v * trait(k);
+  const r = receptivity(scenario);
+  const effect = {} as Record<Family, number>;
+  for (const f of FAMILIES) effect[f] = (params.family[f] ?? 0) + params.tailoring * r[f];
   return {
     base,
-    susceptibility,
-    push: Math.max(0.3, 1 + sum(PUSH_SENSITIVITY)),
+    receptivity: r,
+    effect,
+    push: Math.max(0.3, push),
     extrovert: trait('extrovert'),
+    agreeable: trait('agreeable'),
     trust0: 0.3 * trait('agreeable') - 0.3 * trait('neurotic'),
   };
 }
 
-/** The doubts it holds: the scenario's hidden agenda, else drawn from the persona's weights. */
-function heldConcerns(scenario: PersuasionScenarioV1, rng: Rng): HeldConcern[] {
-  const ids = scenario.agenda?.concerns?.length ? scenario.agenda.concerns : drawAgenda(scenario, rng);
-  return ids.map((id) => ({ id, revealed: false, answered: 0, voicedTurn: 0 }));
+/**
+ * The person behind the persona, drawn once per episode (the scripted and the LLM persuadee draw the
+ * same one from the same stream): the doubts it holds (the scenario's agenda, else drawn from the
+ * persona's weights) and a backstory consistent with them.
+ */
+export function drawPerson(scenario: PersuasionScenarioV1, rng: Rng): { concerns: Concern[]; backstory: Backstory } {
+  const concerns = scenario.agenda ? [...scenario.agenda.concerns] : drawAgenda(scenario, rng);
+  return { concerns, backstory: drawBackstory(scenario, rng, concerns) };
+}
+
+/** Which of its doubts a person keeps private, from the persona (extroverts voice more, the agreeable keep more to themselves). */
+function heldConcerns(ids: readonly Concern[], model: PersonaModel, rng: Rng): HeldConcern[] {
+  return ids.map((id) => {
+    const u = rng.float();
+    const share = sigmoid(logit(PRIVATE_SHARE[id]) - 0.4 * model.extrovert + 0.2 * model.agreeable);
+    return { id, revealed: false, answered: 0, voicedTurn: 0, private: u < share, hinted: false };
+  });
 }
 
 /**
@@ -272,20 +369,65 @@ function heldConcerns(scenario: PersuasionScenarioV1, rng: Rng): HeldConcern[] {
  * ⌊q·n⌋-th positive amount with q = σ(logit(u) + tilt·(w − center)), so each amount's share is the
  * width of the u-interval mapping to it.
  */
-export function expectedAmount(w: number, params: PersuadeeV1Params, f: (amount: number) => number = (x) => x): number {
-  const a = params.positiveAmounts;
-  const n = a.length;
-  if (n === 0) return f(0.5);
+export function expectedAmount(
+  w: number,
+  params: PersuadeeV1Params,
+  f: (amount: number) => number = (x) => x,
+  anchor: number | null = null,
+): number {
+  const steps = amountSteps(params);
+  if (steps.values.length === 0) return f(0.5);
   const shift = params.amountTilt * (w - params.amountCenter);
+  // Anchored: logit q' = (1 − γ)·logit q + γ·logit F(anchor), so q' crosses a step's upper end
+  // logit L when logit q = (L − γ·logit F(anchor)) / (1 − γ).
+  const g = anchor === null ? 0 : Math.min(0.95, Math.max(0, params.anchoring));
+  const pull = g > 0 ? g * anchorLogit(anchor as number, params) : 0;
   let prevU = 0;
   let total = 0;
-  for (let k = 0; k < n; k++) {
-    const qHi = (k + 1) / n;
-    const uHi = k === n - 1 ? 1 : sigmoid(logit(qHi) - shift);
-    total += f(a[k] as number) * (uHi - prevU);
+  const last = steps.values.length - 1;
+  for (let k = 0; k <= last; k++) {
+    const uHi = k === last ? 1 : sigmoid(((steps.logitHi[k] as number) - pull) / (1 - g) - shift);
+    total += f(steps.values[k] as number) * (uHi - prevU);
     prevU = uHi;
   }
   return total;
+}
+
+/** logit of a suggested amount's mid-quantile in the amount distribution (clipped to [0.02, 0.98]). */
+export function anchorLogit(amount: number, params: PersuadeeV1Params): number {
+  const a = params.positiveAmounts;
+  let below = 0;
+  let equal = 0;
+  for (const v of a) {
+    if (v < amount) below++;
+    else if (v === amount) equal++;
+  }
+  const q = Math.min(0.98, Math.max(0.02, a.length ? (below + equal / 2) / a.length : 0.5));
+  return logit(q);
+}
+
+/**
+ * The amount distribution as steps: each distinct amount with the logit of the upper end of its
+ * quantile interval (precomputed once per parameter set, so a step costs one sigmoid per distinct amount).
+ */
+interface AmountSteps {
+  values: number[];
+  logitHi: number[];
+}
+const amountStepCache = new WeakMap<PersuadeeV1Params, AmountSteps>();
+function amountSteps(params: PersuadeeV1Params): AmountSteps {
+  let steps = amountStepCache.get(params);
+  if (steps) return steps;
+  const a = params.positiveAmounts;
+  const n = a.length;
+  steps = { values: [], logitHi: [] };
+  for (let k = 0; k < n; k++) {
+    if (k < n - 1 && a[k + 1] === a[k]) continue;
+    steps.values.push(a[k] as number);
+    steps.logitHi.push(k === n - 1 ? Number.POSITIVE_INFINITY : logit((k + 1) / n));
+  }
+  amountStepCache.set(params, steps);
+  return steps;
 }
 
 export class ScriptedPersuadeeV1 implements UserSimulator<PersuadeeInputV1, PersuadeeTurnV1> {
@@ -293,13 +435,32 @@ export class ScriptedPersuadeeV1 implements UserSimulator<PersuadeeInputV1, Pers
   private readonly params: PersuadeeV1Params;
   private readonly model: PersonaModel;
   private current: PersuadeeV1State | null = null;
+  /** Derived lookups over the current state (rebuilt when the state object is replaced). */
+  private heardOf: PersuadeeV1State | null = null;
+  private heard = new Set<string>();
+  private readonly words: WordCache = new Map();
+  /** What the last message's appeals added to willingness (its reaction shows the sign). */
+  private moved = 0;
+  /** Doubts voiced in the reply being built. */
+  private revealedNow: Concern[] = [];
 
   constructor(
     private readonly ctx: SimulatorContext<PersuasionScenario>,
     params?: PersuadeeV1Params,
+    model?: PersonaModel,
   ) {
     this.params = params ?? loadPersuadeeV1Params();
-    this.model = personaModel(ctx.scenario, this.params);
+    this.model = model ?? personaModel(ctx.scenario, this.params);
+  }
+
+  /**
+   * An independent copy (state and random stream) for looking ahead: what this persuadee would do
+   * with a message, without touching the original. The planning oracle runs its own model this way.
+   */
+  fork(): ScriptedPersuadeeV1 {
+    const copy = new ScriptedPersuadeeV1({ ...this.ctx, rng: this.ctx.rng.clone() }, this.params, this.model);
+    copy.current = this.current === null ? null : structuredClone(this.current);
+    return copy;
   }
 
   get config(): SimulatorConfig {
@@ -319,20 +480,60 @@ export class ScriptedPersuadeeV1 implements UserSimulator<PersuadeeInputV1, Pers
     this.current = state === null ? null : structuredClone(state);
   }
 
+  /** The stems the persuader said, as a set over `state.heard`. */
+  private heardSet(): Set<string> {
+    const s = this.state;
+    if (this.heardOf !== s) {
+      this.heard = new Set(s.heard);
+      this.heardOf = s;
+    }
+    return this.heard;
+  }
+
   /** Log-odds of giving if the talk ended now. */
   willingness(): number {
     const s = this.state;
     const p = this.params;
-    let w = this.model.base;
-    for (const f of FAMILIES) {
-      const d = s.dose[f] ?? 0;
-      if (d > 0) w += (p.family[f] ?? 0) * this.model.susceptibility[f] * (1 - 2 ** -d);
-    }
+    let w = this.model.base + this.appeals(s.dose);
     if (s.engaged > 0) w += p.engagement * (1 - 2 ** (-s.engaged / 3));
     w += p.trustWeight * (s.trust - this.model.trust0);
     w -= p.annoyanceWeight * s.annoyance;
+    if (s.anchor !== null) w += s.anchor <= 0.5 ? p.anchorSmall : s.anchor >= 1 ? p.anchorLarge : 0;
     // A doubt it voiced and nobody answered weighs more than one it keeps to itself: voicing made it salient.
-    for (const c of s.concerns) w -= p.concernPenalty * (1 - c.answered) * (c.revealed ? 2 : 1);
+    for (const c of s.concerns) w -= (c.revealed ? p.voicedPenalty : p.heldPenalty) * (1 - c.answered);
+    return w;
+  }
+
+  /** Willingness by term (for fitting and analysis): their sum is `willingness()`. */
+  willingnessParts(): { base: number; appeals: number; tailoring: number; engagement: number; trust: number; annoyance: number; anchor: number; doubts: number } {
+    const s = this.state;
+    const p = this.params;
+    let average = 0;
+    for (const f of FAMILIES) {
+      const d = s.dose[f];
+      if (d !== undefined && d > 0) average += (p.family[f] ?? 0) * (1 - 2 ** -d);
+    }
+    let doubts = 0;
+    for (const c of s.concerns) doubts -= (c.revealed ? p.voicedPenalty : p.heldPenalty) * (1 - c.answered);
+    return {
+      base: this.model.base,
+      appeals: average,
+      tailoring: this.appeals(s.dose) - average,
+      engagement: s.engaged > 0 ? p.engagement * (1 - 2 ** (-s.engaged / 3)) : 0,
+      trust: p.trustWeight * (s.trust - this.model.trust0),
+      annoyance: -p.annoyanceWeight * s.annoyance,
+      anchor: s.anchor === null ? 0 : s.anchor <= 0.5 ? p.anchorSmall : s.anchor >= 1 ? p.anchorLarge : 0,
+      doubts,
+    };
+  }
+
+  /** What the appeals heard so far add to willingness, for this persona. */
+  private appeals(dose: Record<string, number>): number {
+    let w = 0;
+    for (const f of FAMILIES) {
+      const d = dose[f];
+      if (d !== undefined && d > 0) w += this.model.effect[f] * (1 - 2 ** -d);
+    }
     return w;
   }
 
@@ -357,9 +558,10 @@ export class ScriptedPersuadeeV1 implements UserSimulator<PersuadeeInputV1, Pers
   expectedDonation(): number {
     if (this.state.left) return 0;
     const w = this.willingness();
-    let amount = expectedAmount(w, this.params);
+    const anchor = this.state.anchor;
+    let amount = expectedAmount(w, this.params, undefined, anchor);
     // Asked for more after a pledge, a giver doubles it (up to $2) with probability RAISE_PROBABILITY.
-    if (this.state.raised) amount += RAISE_PROBABILITY * expectedAmount(w, this.params, (x) => Math.min(x, 2 - x));
+    if (this.state.raised) amount += RAISE_PROBABILITY * expectedAmount(w, this.params, (x) => Math.min(x, 2 - x), anchor);
     return sigmoid(w) * amount;
   }
 
@@ -367,7 +569,8 @@ export class ScriptedPersuadeeV1 implements UserSimulator<PersuadeeInputV1, Pers
     const s = this.state;
     const turn = Number.isFinite(input.turn) ? input.turn : s.previous.length + 1;
     const text = typeof input.text === 'string' ? input.text : '';
-    const per = perceive(text, turn, s.previous);
+    const per = perceive(text, turn, s.previous, this.words);
+    this.revealedNow = [];
     s.previous.push(per.normalised);
     if (s.previous.length > 30) s.previous.shift();
     s.annoyance *= 0.85;
@@ -400,7 +603,8 @@ export class ScriptedPersuadeeV1 implements UserSimulator<PersuadeeInputV1, Pers
   // ------------------------------------------------------------------------------------------------
 
   private initialState(rng: Rng): PersuadeeV1State {
-    const backstory = drawBackstory(this.ctx.scenario, rng);
+    const scenario = this.ctx.scenario as PersuasionScenarioV1;
+    const { concerns, backstory } = drawPerson(scenario, rng);
     return {
       uDecide: rng.float(),
       uAmount: Math.min(0.999, Math.max(0.001, rng.float())),
@@ -410,19 +614,21 @@ export class ScriptedPersuadeeV1 implements UserSimulator<PersuadeeInputV1, Pers
       engaged: 0,
       trust: this.model.trust0,
       annoyance: 0,
-      concerns: heldConcerns(this.ctx.scenario as PersuasionScenarioV1, rng),
+      concerns: heldConcerns(concerns, this.model, rng),
       greeted: false,
       told: [],
       heard: [],
       answered: {},
       pending: null,
       ignored: 0,
+      presumed: 0,
       asked: [],
       statements: [],
       lo: 0,
       hi: 1,
       committed: null,
       raised: false,
+      anchor: null,
       refusals: 0,
       lastContentTurn: 0,
       causes: [],
@@ -459,6 +665,8 @@ export class ScriptedPersuadeeV1 implements UserSimulator<PersuadeeInputV1, Pers
       this.cause(turn, 'that wall of words');
     }
     if (per.repeat) {
+      // Saying the same thing again reads as a script, not a conversation: less trust, more annoyance.
+      s.trust -= 0.1;
       s.annoyance += 0.5 * push;
       keep = 0;
       reactions.push('repeat');
@@ -474,8 +682,11 @@ export class ScriptedPersuadeeV1 implements UserSimulator<PersuadeeInputV1, Pers
     }
     const agreed = s.committed !== null;
     if (per.presumesAgreement && !agreed) {
-      s.trust -= 0.4;
-      s.annoyance += 0.4;
+      // Once may be a misunderstanding (real persuaders replayed here thank for a "yes" their own
+      // partner gave); again is not listening.
+      s.presumed += 1;
+      s.trust -= s.presumed === 1 ? PRESUME_FIRST[0] : 0.4;
+      s.annoyance += s.presumed === 1 ? PRESUME_FIRST[1] : 0.4;
       keep = Math.min(keep, 0.5);
       reactions.push('presumed');
       this.cause(turn, 'you acting like I had already agreed');
@@ -492,6 +703,7 @@ export class ScriptedPersuadeeV1 implements UserSimulator<PersuadeeInputV1, Pers
     }
     // Appeals: at most one dose per family per message, scaled by what the message's form lets through.
     let content = false;
+    const appealsBefore = this.appeals(s.dose);
     if (keep > 0) {
       for (const f of FAMILIES) {
         const d = per.families[f];
@@ -501,25 +713,46 @@ export class ScriptedPersuadeeV1 implements UserSimulator<PersuadeeInputV1, Pers
       }
       if (per.politeThanks) s.dose.rapport = (s.dose.rapport ?? 0) + 0.5 * keep;
       for (const t of per.topics) if (!s.told.includes(t)) s.told.push(t);
-      if (s.heard.length < 600) for (const w of per.words) {
-        const st = stem(w);
-        if (!s.heard.includes(st)) s.heard.push(st);
+      if (s.heard.length < 600) {
+        const heard = this.heardSet();
+        for (const w of per.words) {
+          const st = stem(w);
+          if (!heard.has(st)) {
+            heard.add(st);
+            s.heard.push(st);
+          }
+        }
       }
       if (per.topics.includes('legitimacy') || per.families.credibility) s.trust += 0.05 * keep;
     }
     if (content) s.lastContentTurn = turn;
+    // The amount it hears suggested before it has pledged anchors what it gives (a pledge stands).
+    if (keep > 0 && per.suggestedAmount !== null && s.committed === null) s.anchor = per.suggestedAmount;
+    // How much this message's appeals moved this person: what its reaction shows.
+    this.moved = this.appeals(s.dose) - appealsBefore;
     // Engagement is talk about the cause; an ask or a mention of the $2 alone is not.
     if (keep > 0 && (content || per.topics.some((t) => t !== 'amount'))) s.engaged += keep;
-    // Concerns: fully answered only when voiced first and spoken to in a message it can follow.
+    // Concerns: fully answered only when voiced (or hinted at) first and spoken to in a message it can follow.
     for (const c of s.concerns) {
       if (!per.addresses.includes(c.id) || keep === 0) continue;
-      if (c.revealed && c.answered < 1) {
+      if ((c.revealed || c.hinted) && c.answered < 1) {
         c.answered = per.pitch ? Math.max(c.answered, 0.5) : 1;
-        s.trust += 0.25 * keep;
+        s.trust += this.params.answerTrust * keep;
         if (!per.pitch) reactions.push('reassured');
       } else if (!c.revealed && !per.pitch) {
         // Spoken to before it was voiced: it helps, but the person has not been heard.
         c.answered = Math.max(c.answered, 0.35);
+      }
+    }
+    // Asked about doubts it does not have: a little less listened to; many at once is a questionnaire.
+    if (per.probes.length > 0) {
+      let misses = 0;
+      for (const c of per.probes) if (!s.concerns.some((h) => h.id === c)) misses++;
+      s.trust -= 0.03 * misses;
+      s.annoyance += 0.08 * misses;
+      if (per.probes.length > 2) {
+        s.annoyance += 0.2 * push;
+        reactions.push('interrogation');
       }
     }
     // The persuadee's own question: answered or ignored.
@@ -531,7 +764,7 @@ export class ScriptedPersuadeeV1 implements UserSimulator<PersuadeeInputV1, Pers
         // Mild the first time (real persuaders replayed against this persuadee never heard its
         // questions), more each time after: a partner who never answers is not listening.
         s.ignored += 1;
-        s.trust -= s.ignored === 1 ? 0.08 : 0.15;
+        s.trust -= s.ignored === 1 ? IGNORE_COST[0] : IGNORE_COST[1];
         s.annoyance += 0.05;
         this.cause(turn, 'my question being ignored');
         s.pending = null;
@@ -557,7 +790,7 @@ export class ScriptedPersuadeeV1 implements UserSimulator<PersuadeeInputV1, Pers
 
   /** The first offence reaction worth voicing. */
   private offenceLine(reactions: string[]): string {
-    const order = ['threat', 'rude', 'guilt', 'bribe', 'authority', 'command', 'override', 'lie-matching', 'lie-consequence', 'presumed', 'wall', 'pitch', 'repeat', 'pressure', 'long'];
+    const order = ['threat', 'rude', 'guilt', 'bribe', 'authority', 'command', 'override', 'lie-matching', 'lie-consequence', 'presumed', 'wall', 'pitch', 'repeat', 'pressure', 'interrogation', 'long'];
     for (const k of order) if (reactions.includes(k)) return this.own(k);
     return '';
   }
@@ -604,7 +837,11 @@ export class ScriptedPersuadeeV1 implements UserSimulator<PersuadeeInputV1, Pers
     const a = this.params.positiveAmounts;
     if (a.length === 0) return 0.5;
     const shift = this.params.amountTilt * (this.willingness() - this.params.amountCenter);
-    const q = sigmoid(logit(this.state.uAmount) + shift);
+    let lq = logit(this.state.uAmount) + shift;
+    const anchor = this.state.anchor;
+    const g = anchor === null ? 0 : Math.min(0.95, Math.max(0, this.params.anchoring));
+    if (g > 0) lq = (1 - g) * lq + g * anchorLogit(anchor as number, this.params);
+    const q = sigmoid(lq);
     return a[Math.min(a.length - 1, Math.floor(q * a.length))] as number;
   }
 
@@ -612,7 +849,7 @@ export class ScriptedPersuadeeV1 implements UserSimulator<PersuadeeInputV1, Pers
     const s = this.state;
     const rng = this.ctx.rng;
     const parts: string[] = [];
-    const revealed: Concern[] = [];
+    const revealed = this.revealedNow;
     let intent: PersuadeeIntent = 'neutral';
     const offence = this.offenceLine(reactions);
     if (offence) {
@@ -633,26 +870,21 @@ export class ScriptedPersuadeeV1 implements UserSimulator<PersuadeeInputV1, Pers
     // Money asks: a statement of intent tied to uDecide.
     if (per.ask !== 'none' && !reactions.includes('wall')) {
       const r = this.answerAsk(per, turn, parts);
-      return this.turn(parts.join(' '), r.intent, r.ends, r.ends ? 0 : null, r.revealed, r.stated);
+      return this.turn(parts.join(' '), r.intent, r.ends, r.ends ? 0 : null, revealed, r.stated);
     }
-    // A question about a specific doubt ("are you worried about overhead?"): it says so if it has it.
+    // A question about a specific doubt ("are you worried about overhead?"): it says so if it has it,
+    // private or not — this is asking the right way.
     let answeredSomething = false;
-    for (const c of per.probes) {
-      const held = s.concerns.find((x) => x.id === c);
+    if (per.probes.length > 0) {
       answeredSomething = true;
       intent = 'answer';
-      if (held && !held.revealed && held.answered < 1) {
-        held.revealed = true;
-        held.voicedTurn = turn;
-        revealed.push(c);
-        s.pending = { topic: CONCERN_TOPIC[c], turn };
-        parts.push(`${this.own('probe-yes')} ${this.pick(`own:concern:${c}`, CONCERN_OWN[c])}`);
+      const held = s.concerns.find((x) => per.probes.includes(x.id) && !x.revealed && x.answered < 1);
+      if (held) {
+        this.voice(held, turn, revealed);
+        parts.push(`${this.own('probe-yes')} ${this.pick(`own:concern:${held.id}`, CONCERN_OWN[held.id])}`);
         intent = 'concern';
-        break;
-      }
-      if (!held) {
+      } else if (per.probes.some((c) => !s.concerns.some((x) => x.id === c))) {
         parts.push(this.own('probe-no'));
-        break;
       }
     }
     // Questions about the persuadee.
@@ -664,15 +896,25 @@ export class ScriptedPersuadeeV1 implements UserSimulator<PersuadeeInputV1, Pers
         intent = 'answer';
       }
     }
-    if (per.wall || reactions.includes('repeat')) return this.turn(parts.join(' ') || this.own('neutral'), intent, false, null, [], null);
-    // React to content and maybe follow up.
-    const p = sigmoid(this.willingness());
+    if (per.wall || reactions.includes('repeat')) return this.turn(parts.join(' ') || this.own('neutral'), intent, false, null, revealed, null);
+    // React to content: the reaction shows whether the appeals moved this person (mostly; people do
+    // not always show it), so a persuader who listens learns what works on them.
     const hasContent = Object.keys(per.families).some((f) => f !== 'rapport') || per.topics.length > 0;
     if (hasContent && !answeredSomething && !offence && parts.length < 2) {
       const sad = per.families.emotion || per.topics.includes('urgency');
-      const line = sad ? this.corpus('react-sad', 'neutral') : p > 0.45 || rng.bool(0.3) ? this.corpus('react-good', 'neutral') : rng.bool(0.5) ? this.corpus('skeptical', 'neutral') : this.own('neutral');
+      const shows = rng.float() < 0.8;
+      let line: string;
+      if (shows && this.moved > REACTION_THRESHOLD) {
+        line = sad ? this.corpus('react-sad', 'warm') : rng.bool(0.5) ? this.corpus('react-good', 'warm') : this.own('warm');
+        intent = 'positive';
+      } else if (shows && this.moved < -REACTION_THRESHOLD) {
+        line = rng.bool(0.5) ? this.own('cool') : this.corpus('skeptical', 'cool');
+        intent = 'skeptical';
+      } else {
+        line = rng.bool(0.5) ? this.own('neutral') : this.corpus('react-neutral', 'neutral');
+        intent = 'neutral';
+      }
       parts.push(line);
-      intent = sad || p > 0.45 ? 'positive' : 'neutral';
     }
     if (parts.length < 2 && !offence) {
       const follow = this.followUp(turn, revealed);
@@ -732,12 +974,11 @@ export class ScriptedPersuadeeV1 implements UserSimulator<PersuadeeInputV1, Pers
       parts.push(this.own('leave'));
       return { intent: 'decline', ends: true, revealed: [], stated: 0 };
     }
-    const hidden = s.concerns.find((c) => !c.revealed && c.answered < 1);
+    const hidden = s.concerns.find((c) => !c.revealed && !c.private && c.answered < 1);
     if (hidden) {
-      hidden.revealed = true;
-      hidden.voicedTurn = turn;
+      this.voice(hidden, turn, this.revealedNow);
       parts.push(this.concernLine(hidden.id));
-      return { intent: 'concern', ends: false, revealed: [hidden.id], stated: null };
+      return { intent: 'concern', ends: false, revealed: this.revealedNow, stated: null };
     }
     const open = s.concerns.find((c) => c.revealed && c.answered < 1);
     if (open && rng.bool(0.5)) {
@@ -757,13 +998,16 @@ export class ScriptedPersuadeeV1 implements UserSimulator<PersuadeeInputV1, Pers
     switch (q) {
       case 'how-are-you':
         return times === 0 ? '' : this.own('how-are-you-again');
-      case 'opinion':
-        return p > 0.5 ? (rng.bool(0.5) ? this.corpus('react-good', 'opinion-good') : this.own('opinion-good')) : this.own('opinion-meh');
+      case 'opinion': {
+        const a = p > 0.5 ? (rng.bool(0.5) ? this.corpus('react-good', 'opinion-good') : this.own('opinion-good')) : this.own('opinion-meh');
+        return times === 0 ? this.withHint(a, q) : a;
+      }
       case 'reason-not': {
-        const hidden = s.concerns.find((c) => !c.revealed && c.answered < 1);
+        // "Any concerns?" brings out a doubt the person voices readily; a private one only once it trusts the persuader.
+        const trusting = s.trust - this.model.trust0 >= PRIVATE_TRUST;
+        const hidden = s.concerns.find((c) => !c.revealed && c.answered < 1 && !c.private) ?? (trusting ? s.concerns.find((c) => !c.revealed && c.answered < 1) : undefined);
         if (hidden) {
-          hidden.revealed = true;
-          hidden.voicedTurn = s.previous.length;
+          this.voice(hidden, s.previous.length, this.revealedNow);
           return this.concernLine(hidden.id);
         }
         const open = s.concerns.find((c) => c.revealed && c.answered < 1);
@@ -774,14 +1018,32 @@ export class ScriptedPersuadeeV1 implements UserSimulator<PersuadeeInputV1, Pers
       default: {
         let a = answerAbout(q, s.backstory, this.ctx.scenario.demographics.age, rng);
         if (!a) return '';
-        if (q === 'heard-of-org' && times === 0 && !s.backstory.heardOfOrg && !s.told.includes('what') && !s.asked.includes('what')) {
+        if (times > 0) return `Like I said, ${a.charAt(0).toLowerCase()}${a.slice(1)}`;
+        a = this.withHint(a, q);
+        if (q === 'heard-of-org' && !s.backstory.heardOfOrg && !s.told.includes('what') && !s.asked.includes('what')) {
           s.asked.push('what');
           s.pending = { topic: 'what', turn: s.previous.length };
           a = `${a} ${this.own('ask-what')}`;
         }
-        return times === 0 ? a : `Like I said, ${a.charAt(0).toLowerCase()}${a.slice(1)}`;
+        return a;
       }
     }
+  }
+
+  /** A private doubt leaks into what the person says about itself (once per doubt): `answer` plus a hint. */
+  private withHint(answer: string, q: QuestionKind): string {
+    const hint = this.state.concerns.find((c) => !c.revealed && !c.hinted && c.answered < 1 && HINTS[c.id].on.includes(q));
+    if (!hint) return answer;
+    hint.hinted = true;
+    return `${answer} ${this.pick(`hint:${hint.id}`, HINTS[hint.id].lines)}`;
+  }
+
+  /** Voices a held doubt now: it becomes salient, and the persuadee waits for an answer. */
+  private voice(c: HeldConcern, turn: number, revealed: Concern[]): void {
+    c.revealed = true;
+    c.voicedTurn = turn;
+    if (!revealed.includes(c.id)) revealed.push(c.id);
+    this.state.pending = { topic: CONCERN_TOPIC[c.id], turn };
   }
 
   /** A question about what it has not been told, a concern, or nothing. */
@@ -789,12 +1051,9 @@ export class ScriptedPersuadeeV1 implements UserSimulator<PersuadeeInputV1, Pers
     const s = this.state;
     const rng = this.ctx.rng;
     const chatty = 0.35 + 0.08 * this.model.extrovert;
-    const hidden = s.concerns.find((c) => !c.revealed && c.answered < 1);
+    const hidden = s.concerns.find((c) => !c.revealed && !c.private && c.answered < 1);
     if (hidden && turn >= 3 && rng.float() < 0.3 + 0.05 * this.model.extrovert) {
-      hidden.revealed = true;
-      hidden.voicedTurn = turn;
-      revealed.push(hidden.id);
-      s.pending = { topic: CONCERN_TOPIC[hidden.id], turn };
+      this.voice(hidden, turn, revealed);
       return { text: this.concernLine(hidden.id), intent: 'concern' };
     }
     const stale = s.concerns.find((c) => c.revealed && c.answered < 1 && turn - c.voicedTurn >= 3);
@@ -805,7 +1064,7 @@ export class ScriptedPersuadeeV1 implements UserSimulator<PersuadeeInputV1, Pers
     }
     if (turn < 2 || rng.float() > chatty || s.pending) return null;
     // The persuadee knows the task is about a charity, but asks about it only once it came up.
-    if (!s.heard.includes('chari') && !s.heard.includes('child') && s.told.length === 0) return null;
+    if (!this.heardSet().has('chari') && !this.heardSet().has('child') && s.told.length === 0) return null;
     const asked = (t: Topic) => s.asked.includes(t) || s.concerns.some((c) => c.revealed && CONCERN_TOPIC[c.id] === t);
     const untold: Topic[] = [];
     if (!s.told.includes('what') && !asked('what')) untold.push('what');
@@ -846,14 +1105,14 @@ export class ScriptedPersuadeeV1 implements UserSimulator<PersuadeeInputV1, Pers
 
   /** A grounded corpus line of `category` (its rare words were all said by the persuader), else our own line. */
   private corpus(category: string, fallbackKind: string, fallback?: string[]): string {
-    const heard = this.state.heard;
+    const heard = this.heardSet();
     const lines = bank()[category] ?? [];
     const rng = this.ctx.rng;
     for (let attempt = 0; attempt < 6 && lines.length > 0; attempt++) {
       const i = rng.int(0, lines.length - 1);
       const l = lines[i] as BankLine;
       if (this.state.used.includes(`${category}#${i}`)) continue;
-      if (!l.need.every((n) => heard.includes(n))) continue;
+      if (!l.need.every((n) => heard.has(n))) continue;
       this.markUsed(`${category}#${i}`);
       return l.text;
     }

@@ -2,8 +2,8 @@
  * The Persuasion-v1 scenario: a PersuasionForGood participant's survey plus, optionally, their hidden
  * agenda — the doubts they hold about giving. `sampleScenario` draws the agenda from the survey (low
  * income → budget, loyalty and conservatism → local causes ...), so it is part of the hidden scenario
- * an oracle may read; a scenario without one (a real dialogue's persona, for replays) lets the
- * persuadee draw it from the same weights with its own stream.
+ * an oracle may read; a scenario without one lets the persuadee draw it from the same weights with
+ * its own stream.
  */
 import type { Rng } from '../../../core/rng.js';
 import type { JsonSchema } from '../../../core/schema.js';
@@ -11,8 +11,13 @@ import { CONCERN_SPECS, CONCERNS, type Concern } from '../concerns.js';
 import { featureIndex, type PersuasionScenario, personaFeatures, scenarioSchema } from '../persona.js';
 import { participants } from '../resources.js';
 
+export interface Agenda {
+  /** Every doubt this person holds. */
+  concerns: Concern[];
+}
+
 export interface PersuasionScenarioV1 extends PersuasionScenario {
-  agenda?: { concerns: Concern[] };
+  agenda?: Agenda;
 }
 
 export const scenarioSchemaV1: JsonSchema = {
