@@ -79,6 +79,11 @@ export const domainFileSchema: JsonSchema = {
 
 /** Lower case, punctuation other than `:` and `-` inside words turned to spaces, padded for phrase search. */
 export function normalize(text: string): string {
+  return ` ${normalizedTokens(text).join(' ')} `;
+}
+
+/** The regular-expression definition of `normalize`; tests hold the scan below to it. */
+export function normalizeReference(text: string): string {
   return ` ${text
     .toLowerCase()
     .replace(/['’]/g, '')
@@ -86,6 +91,51 @@ export function normalize(text: string): string {
     .replace(/(^|\s)[-:]+|[-:]+(?=\s|$)/g, ' ')
     .replace(/\s+/g, ' ')
     .trim()} `;
+}
+
+/**
+ * The words of `normalize(text)`, in one scan (it runs several times per step): the lower-cased
+ * text's runs of [a-z0-9:-] (apostrophes dropped, joining what is around them), each stripped of
+ * leading and trailing `-`/`:`, empty ones left out. After the first two replacements of
+ * `normalizeReference` only [a-z0-9:- ] is left, so its third strips exactly those word edges and
+ * its last two only collapse the spaces between words.
+ */
+export function normalizedTokens(text: string): string[] {
+  const s = text.toLowerCase();
+  const out: string[] = [];
+  let word = '';
+  let start = -1;
+  const n = s.length;
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? s.charCodeAt(i) : 32;
+    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 58) || c === 45) {
+      if (start < 0) start = i;
+    } else if (c === 39 || c === 0x2019) {
+      if (start >= 0) {
+        word += s.slice(start, i);
+        start = -1;
+      }
+    } else {
+      if (start >= 0) {
+        word += s.slice(start, i);
+        start = -1;
+      }
+      if (word.length > 0) {
+        let a = 0;
+        let b = word.length;
+        while (a < b && isEdge(word.charCodeAt(a))) a++;
+        while (b > a && isEdge(word.charCodeAt(b - 1))) b--;
+        if (b > a) out.push(a === 0 && b === word.length ? word : word.slice(a, b));
+        word = '';
+      }
+    }
+  }
+  return out;
+}
+
+/** `-` or `:`. */
+function isEdge(c: number): boolean {
+  return c === 45 || c === 58;
 }
 
 /** The bare wording of a value: "italian", "4 people". */
@@ -136,8 +186,7 @@ function buildTable(items: { text: string; slot: string; value: SlotValue }[]): 
 }
 
 function tokensOf(text: string): string[] {
-  const n = normalize(text).trim();
-  return n ? n.split(' ') : [];
+  return normalizedTokens(text);
 }
 
 /** Longest wording of `table` starting at token `i` that covers no masked token. */
@@ -172,6 +221,8 @@ export class DomainIndex {
   private readonly keywords: WordingTable;
   private readonly slotOrder: Map<string, number>;
   readonly submissionSchema: JsonSchema;
+  /** Each slot's keywords, normalised (`normalize(k)`), by slot name. */
+  readonly normalizedKeywords = new Map<string, string[]>();
 
   constructor(readonly domain: DomainDef) {
     const phrases: { text: string; slot: string; value: SlotValue }[] = [];
@@ -184,6 +235,7 @@ export class DomainIndex {
         bare.push({ text: normalize(valueText(s, v)).trim(), slot: s.name, value: v });
       }
       for (const k of s.keywords) keywords.push({ text: normalize(k).trim(), slot: s.name, value: '' });
+      this.normalizedKeywords.set(s.name, s.keywords.map(normalize));
     }
     this.phrases = buildTable(phrases);
     this.bare = buildTable(bare);
@@ -204,7 +256,11 @@ export class DomainIndex {
    * Longest wordings win; a value right after "not" or "no" is reported as negated.
    */
   mentions(text: string, opts: { bare?: boolean } = {}): Mention[] {
-    const tokens = tokensOf(text);
+    return this.mentionsIn(tokensOf(text), opts);
+  }
+
+  /** `mentions` of a text already cut by `normalizedTokens`. */
+  mentionsIn(tokens: readonly string[], opts: { bare?: boolean } = {}): Mention[] {
     const masked = new Array<boolean>(tokens.length).fill(false);
     const out: Mention[] = [];
     const hit = (w: Wording, at: number) => {
@@ -219,7 +275,11 @@ export class DomainIndex {
 
   /** Slots a question asks about by keyword, after masking the value wordings it contains. */
   askedSlots(text: string): string[] {
-    const tokens = tokensOf(text);
+    return this.askedSlotsIn(tokensOf(text));
+  }
+
+  /** `askedSlots` of a text already cut by `normalizedTokens`. */
+  askedSlotsIn(tokens: readonly string[]): string[] {
     const masked = new Array<boolean>(tokens.length).fill(false);
     const none = () => {};
     scan(this.phrases, tokens, masked, none);

@@ -39,6 +39,7 @@ import {
   type TaskTurnV1,
   type TaskUserInputV1,
 } from '../clarify-common/types.js';
+import { splitVerb } from '../clarify-common/text.js';
 import { type DomainIndex, domainIndex, taskDomains } from './domains.js';
 import { analyzeQuestionV1, constraintLines, rulesOf, violations } from './rules-v1.js';
 
@@ -189,6 +190,7 @@ function sampleActionsOf(dom: DomainIndex): string[] {
   return out;
 }
 
+const VERBS = ['ask', 'submit'] as const;
 const JSON_BLOCK = /^```(?:json)?\s*([\s\S]*?)\s*```$/;
 
 function sameRecord(a: Record<string, SlotValueJson>, b: Record<string, SlotValueJson>): boolean {
@@ -310,10 +312,10 @@ export const definitionV1 = defineEnv<TaskScenarioV1, TaskContextV1>({
     };
   },
   parseAction(action, ctx, kwargs) {
-    const m = /^\s*(ASK|SUBMIT)\b\s*([\s\S]*?)\s*$/i.exec(action);
+    const m = splitVerb(action, VERBS);
     if (!m) return { invalid: 'expected `ASK <question>` or `SUBMIT <json>`' };
-    const verb = (m[1] as string).toUpperCase();
-    let rest = m[2] as string;
+    const verb = m.verb;
+    let rest = m.rest;
     if (rest.length === 0) return { invalid: `\`${verb}\` needs text after it` };
     const dom = domainIndex(ctx.scenario.domain);
     if (verb === 'ASK') {
