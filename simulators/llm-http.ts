@@ -182,17 +182,26 @@ export function createJsonHttp(opts: UndiciFetchOptions = {}): JsonHttp {
         targets.set(url, target);
       }
       const res = await target.pool.request({ path: target.path, method: 'POST', headers, body, signal });
-      return {
-        status: res.statusCode,
-        headers: res.headers,
-        text: () => res.body.text(),
-        dump: () => {
-          res.body.dump().catch(() => {});
-        },
-      };
+      return new UndiciReply(res);
     },
     close: async () => {
       await Promise.all([...pools.values()].map((p) => p.close()));
     },
   };
+}
+
+/** An `HttpReply` over undici's response data (a class, not closures made per reply). */
+class UndiciReply implements HttpReply {
+  readonly status: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  constructor(private readonly res: Dispatcher.ResponseData) {
+    this.status = res.statusCode;
+    this.headers = res.headers;
+  }
+  text(): Promise<string> {
+    return this.res.body.text();
+  }
+  dump(): void {
+    this.res.body.dump().catch(() => {});
+  }
 }
