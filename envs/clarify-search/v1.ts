@@ -55,15 +55,14 @@ export const INSTRUCTIONS_V1 = (maxQuestions: number, cost: number) =>
   `that must clearly favour one need, so a statement that hedges across several is wrong; at most ${MAX_STATEMENT_CHARS_V1} characters).`;
 
 const SAMPLE_QUESTIONS = ['ASK are you looking for a specific web site?', 'ASK what would you like to know about this?', 'ASK do you want pictures?'] as const;
-const instructionCache = new Map<string, string>();
+const instructionCache = new WeakMap<object, string>();
 
-/** `INSTRUCTIONS_V1`, built once per (maxQuestions, questionCost) instead of on every step. */
-function instructionsV1(maxQuestions: number, cost: number): string {
-  const key = `${maxQuestions}|${cost}`;
-  let text = instructionCache.get(key);
+/** `INSTRUCTIONS_V1`, built once per kwargs object (an env's kwargs are fixed for its life), not on every step. */
+function instructionsV1(kwargs: Record<string, unknown>): string {
+  let text = instructionCache.get(kwargs);
   if (text === undefined) {
-    text = INSTRUCTIONS_V1(maxQuestions, cost);
-    if (instructionCache.size < 1000) instructionCache.set(key, text);
+    text = INSTRUCTIONS_V1(Number(kwargs.maxQuestions), Number(kwargs.questionCost));
+    instructionCache.set(kwargs, text);
   }
   return text;
 }
@@ -196,7 +195,7 @@ export const definitionV1 = defineEnv<SearchScenario, SearchContextV1>({
     const maxQ = Number(kwargs.maxQuestions);
     const canAsk = ctx.questions < maxQ;
     return {
-      instructions: instructionsV1(maxQ, Number(kwargs.questionCost)),
+      instructions: instructionsV1(kwargs),
       transcript: ctx.transcript,
       sampleActions: canAsk
         ? [SAMPLE_QUESTIONS[0], SAMPLE_QUESTIONS[1], SAMPLE_QUESTIONS[2], `ANSWER ${ctx.scenario.request.slice(0, MAX_STATEMENT_CHARS_V1)}`]

@@ -201,13 +201,16 @@ function matchAt(table: WordingTable, tokens: readonly string[], masked: readonl
   return undefined;
 }
 
-/** Scans `tokens`, marking matched spans in `masked`; calls `hit` for each match. */
-function scan(table: WordingTable, tokens: readonly string[], masked: boolean[], hit: (w: Wording, at: number) => void): void {
+/**
+ * Scans `tokens`, marking matched spans in `masked`; appends each match and its position to `hits`
+ * (when given), in scanning order. (An array rather than a callback: no closure per call.)
+ */
+function scan(table: WordingTable, tokens: readonly string[], masked: boolean[], hits?: { w: Wording; at: number }[]): void {
   for (let i = 0; i < tokens.length; i++) {
     if (masked[i]) continue;
     const w = matchAt(table, tokens, masked, i);
     if (!w) continue;
-    hit(w, i);
+    hits?.push({ w, at: i });
     for (let k = 0; k < w.tokens.length; k++) masked[i + k] = true;
     i += w.tokens.length - 1;
   }
@@ -262,14 +265,15 @@ export class DomainIndex {
   /** `mentions` of a text already cut by `normalizedTokens`. */
   mentionsIn(tokens: readonly string[], opts: { bare?: boolean } = {}): Mention[] {
     const masked = new Array<boolean>(tokens.length).fill(false);
+    const hits: { w: Wording; at: number }[] = [];
+    scan(this.phrases, tokens, masked, hits);
+    if (opts.bare) scan(this.bare, tokens, masked, hits);
     const out: Mention[] = [];
-    const hit = (w: Wording, at: number) => {
+    for (const { w, at } of hits) {
       const prev = tokens[at - 1];
       const negated = prev === 'not' || prev === 'no';
       for (const m of w.meanings) out.push({ slot: m.slot, value: m.value, negated, at });
-    };
-    scan(this.phrases, tokens, masked, hit);
-    if (opts.bare) scan(this.bare, tokens, masked, hit);
+    }
     return out.sort((a, b) => a.at - b.at);
   }
 
@@ -281,13 +285,12 @@ export class DomainIndex {
   /** `askedSlots` of a text already cut by `normalizedTokens`. */
   askedSlotsIn(tokens: readonly string[]): string[] {
     const masked = new Array<boolean>(tokens.length).fill(false);
-    const none = () => {};
-    scan(this.phrases, tokens, masked, none);
-    scan(this.bare, tokens, masked, none);
+    scan(this.phrases, tokens, masked);
+    scan(this.bare, tokens, masked);
+    const hits: { w: Wording; at: number }[] = [];
+    scan(this.keywords, tokens, masked, hits);
     const found = new Set<string>();
-    scan(this.keywords, tokens, masked, (w) => {
-      for (const m of w.meanings) found.add(m.slot);
-    });
+    for (const { w } of hits) for (const m of w.meanings) found.add(m.slot);
     return [...found].sort((a, b) => (this.slotOrder.get(a) ?? 0) - (this.slotOrder.get(b) ?? 0));
   }
 }

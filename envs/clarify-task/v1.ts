@@ -150,8 +150,27 @@ function redundantTopics(ctx: TaskContextV1, q: TaskQuestionV1): number {
 }
 
 const instructionCache = new Map<string, string>();
+/**
+ * The instructions by kwargs object and domain, in front of `instructionCache`: an env's kwargs are
+ * one object, fixed for its life, and building the string key on every step cost more than the rest
+ * of `observe`.
+ */
+const instructionsByKwargs = new WeakMap<object, Map<string, string>>();
 
 export function taskInstructionsV1(dom: DomainIndex, kwargs: Record<string, unknown>): string {
+  let byDomain = instructionsByKwargs.get(kwargs);
+  if (!byDomain) {
+    byDomain = new Map();
+    instructionsByKwargs.set(kwargs, byDomain);
+  }
+  const known = byDomain.get(dom.domain.id);
+  if (known !== undefined) return known;
+  const text = taskInstructionsOf(dom, kwargs);
+  byDomain.set(dom.domain.id, text);
+  return text;
+}
+
+function taskInstructionsOf(dom: DomainIndex, kwargs: Record<string, unknown>): string {
   const key = `${dom.domain.id}|${kwargs.questionCost}|${kwargs.redundantCost}|${kwargs.maxQuestions}`;
   let text = instructionCache.get(key);
   if (text === undefined) {
