@@ -313,12 +313,15 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
 
   const steps: StepCostResult[] = [];
-  // Each env's episodes are recorded once from its expert (or random) agent and replayed by both sections.
+  // Each env's episodes are recorded once from its expert (or random) agent and replayed by both
+  // sections: a fixed set (seeds 0–99), so every run times the same mix of steps (a time budget
+  // recorded more or fewer episodes with the load, and an env's steps differ by verb up to 6×).
   const recordings = new Map<string, RecordedEpisode[]>();
   const recordingOf = async (id: string) => {
     let r = recordings.get(id);
     if (!r) {
-      r = await recordEpisodes(id, pickProfileAgent(id), { seconds: q ? 0.3 : 2, minEpisodes: q ? 3 : 20, maxEpisodes: 300 });
+      const n = q ? 5 : 100;
+      r = await recordEpisodes(id, pickProfileAgent(id), { seconds: 0, minEpisodes: n, maxEpisodes: n });
       recordings.set(id, r);
     }
     return r;
