@@ -53,6 +53,7 @@ import {
   findReceptacle,
   objectIndex,
   type Outcome,
+  type Receptacle,
   settle,
   visibleHere,
   type World,
@@ -236,11 +237,26 @@ export function worldStep(world: World, task: TaskInstance, cmd: Command): { out
   return { outcome, effects, status: goalStatus(world, task.conditions) };
 }
 
+const fixedSamples = new WeakMap<readonly Receptacle[], string[]>();
+
+/**
+ * The sample actions that do not depend on the robot's place: built once per episode's receptacle
+ * list (one array for the whole episode; receptacles change state, never ids).
+ */
+function fixedSampleActions(receptacles: readonly Receptacle[]): string[] {
+  let out = fixedSamples.get(receptacles);
+  if (!out) {
+    out = ['look', 'say where is the mug?', 'say what should I do next?'];
+    for (const r of receptacles) out.push(`go to ${r.id}`);
+    fixedSamples.set(receptacles, out);
+  }
+  return out;
+}
+
 /** Example actions for an uninformed policy: every place, and what can be done here and with what is held. */
 export function sampleActions(ctx: Pick<EmbodiedContextV1, 'world'>): string[] {
   const w = ctx.world;
-  const out = ['look', 'say where is the mug?', 'say what should I do next?'];
-  for (const r of w.receptacles) out.push(`go to ${r.id}`);
+  const out = [...fixedSampleActions(w.receptacles)];
   const here = w.receptacles.find((r) => r.id === w.robot.at);
   if (here?.open !== undefined) out.push(`${here.open ? 'close' : 'open'} ${here.id}`);
   if (here?.on !== undefined) out.push(`toggle ${here.on ? 'off' : 'on'} ${here.id}`);
