@@ -18,9 +18,11 @@
  * - Cache: the same evaluation (episodes × expert at the eval's default concurrency) run twice
  *   against one cache directory; the rerun must send zero requests (counted by the server itself)
  *   and produce the same records (timings aside).
- * - HTTP path: the client's default transport is undici's pool (simulators/llm-http.ts); the same
- *   runs with `http: 'fetch'` (Node's fetch, the transport before issue 19) and the bare requests
- *   with each (`measureBareHttp`) show what the transport costs.
+ * - HTTP path: the client's default (`http: 'undici'`) POSTs completions itself over undici's Pool
+ *   (simulators/llm-http.ts); the same runs at 64 in flight with `http: 'sdk'` (through the `openai`
+ *   package on undici, issue 19's first round) and `http: 'fetch'` (the package on Node's fetch,
+ *   before issue 19), and the bare requests (`measureBareHttp`, Node's fetch and undici's Pool)
+ *   show what the transport alone costs.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -31,7 +33,7 @@ import { getRegistration } from '../core/registry.js';
 import { withoutTimings } from '../core/rollout.js';
 import { type EpisodeJob, runJobs } from '../core/runner.js';
 import type { LoopbackStats } from '../test/support/loopback-server.js';
-import { Agent, request } from 'undici';
+import { Pool } from 'undici';
 import { createLlmProvider, type LlmClientProvider } from '../simulators/llm-client.js';
 import type { HttpTransport } from '../simulators/llm-http.js';
 import type { LlmProvider, StructuredRequest, StructuredResponse } from '../simulators/types.js';
@@ -261,7 +263,9 @@ export async function measureBareHttp(
   opts: { concurrency: number; requests: number; client?: HttpTransport },
 ): Promise<BareHttpResult> {
   const client = opts.client ?? 'fetch';
-  const pool = client === 'undici' ? new Agent({ connections: opts.concurrency }) : undefined;
+  // The direct path's client: a Pool for the server's origin (simulators/llm-http.ts `createJsonHttp`).
+  const pool = client === 'fetch' ? undefined : new Pool(new URL(server.url).origin, { connections: opts.concurrency });
+  const path = `${new URL(server.url).pathname}/chat/completions`;
   const body = (i: number) =>
     JSON.stringify({
       model: LOOPBACK_MODEL,
@@ -289,8 +293,8 @@ export async function measureBareHttp(
   const one = async () => {
     const i = next++;
     if (pool) {
-      const r = await request(`${server.url}/chat/completions`, { method: 'POST', headers, body: body(i), dispatcher: pool });
-      await r.body.json();
+      const r = await pool.request({ path, method: 'POST', headers, body: body(i) });
+      JSON.parse(await r.body.text());
       return;
     }
     const r = await fetch(`${server.url}/chat/completions`, { method: 'POST', headers, body: body(i) });

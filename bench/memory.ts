@@ -10,6 +10,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { partialPathOf } from '../core/output.js';
 import { GNU_TIME, LineCounter, parseGnuTimeRssMB, round, runNode, tsxArgs } from './util.js';
 
 export interface MemoryResult {
@@ -82,7 +83,9 @@ export async function measureMemory(opts: { envId: string; agent: string; episod
           const st = procStatus(pid);
           if (st.hwmKB && Number.isFinite(st.hwmKB)) hwmKB = Math.max(hwmKB, st.hwmKB);
           if (st.rssKB && Number.isFinite(st.rssKB)) {
-            const bytes = existsSync(out) ? statSync(out).size : 0;
+            // generate writes `<out>.partial` while it runs and renames it at the end (core/output.ts).
+            const partial = partialPathOf(out);
+            const bytes = existsSync(partial) ? statSync(partial).size : existsSync(out) ? statSync(out).size : 0;
             samples.push({ bytes, rssKB: st.rssKB });
           }
         }, 250);

@@ -40,6 +40,7 @@ import { measureServer, serverRows } from './server.js';
 import { benchEnvIds, FLOOR_RATIO_TARGET, measureStepCost, type RecordedEpisode, recordEpisodes, type StepCostResult } from './step-cost.js';
 import { currentLoad, gitRevision, machineInfo, ROOT, round } from './util.js';
 import { measureWorkers, type WorkersResult } from './workers.js';
+import type { HttpTransport } from '../simulators/llm-http.js';
 
 const SECTIONS = ['step', 'profile', 'workers', 'llm', 'cache', 'rss', 'server'] as const;
 type Section = (typeof SECTIONS)[number];
@@ -206,18 +207,25 @@ function workersRows(r: WorkersResult): Row[] {
   ];
 }
 
+/** How the non-default HTTP paths are named in the table (simulators/llm-http.ts). */
+const HTTP_NOTE: Record<HttpTransport, string> = {
+  undici: '',
+  sdk: ', client through the openai package on undici (round 1)',
+  fetch: ", client through the openai package on Node's fetch (before)",
+};
+
 function llmRows(rs: ConcurrencyResult[], bare: BareHttpResult[], cores: number): Row[] {
   const rows: Row[] = [];
   for (const b of bare) {
     rows.push({
-      benchmark: `bare HTTP request (${b.client === 'fetch' ? "Node's fetch" : "undici's request, keep-alive pool"}, ${b.concurrency} in flight)`,
+      benchmark: `bare HTTP request (${b.client === 'fetch' ? "Node's fetch" : "undici's Pool, keep-alive"}, ${b.concurrency} in flight)`,
       figure: `${fmt(b.cpuUsPerRequest / 1000, 3)} ms CPU/request: the transport's floor under "own CPU" below`,
       target: '(reference)',
       status: 'INFO',
     });
   }
   for (const r of rs) {
-    const name = `LLM-bound, ${r.concurrency} in flight, L=${r.latencyMs} ms${r.http === 'fetch' ? ", client on Node's fetch (before)" : ''}`;
+    const name = `LLM-bound, ${r.concurrency} in flight, L=${r.latencyMs} ms${HTTP_NOTE[r.http]}`;
     if (r.calls === 0) {
       rows.push({ benchmark: name, figure: 'no call completed in the window (machine too busy, or window too short)', target: '', status: 'MISS' });
       continue;
@@ -229,7 +237,7 @@ function llmRows(rs: ConcurrencyResult[], bare: BareHttpResult[], cores: number)
       `${fmt(r.callsPerSec)} calls/s = ${fmt(100 * r.fractionOfIdeal)} % of ideal ${fmt(r.idealCallsPerSec, 0)}; ` +
       `own CPU ${fmt(r.ownCpuUsPerCall / 1000, 3)} ms/call${overhead} (server ${fmt((r.serverCpuUsPerCall ?? Number.NaN) / 1000, 3)} ms/call; ` +
       `CPU ceiling on ${cores} cores ${fmtInt(ceiling)} calls/s; this process ran on ${fmt((r.callsPerSec * r.ownCpuUsPerCall) / 1e6, 2)} of the ${cores} cores)`;
-    if (r.http === 'fetch') {
+    if (r.http !== 'undici') {
       rows.push({ benchmark: name, figure, target: '(reference)', status: 'INFO' });
       continue;
     }
@@ -305,12 +313,15 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
 
   const steps: StepCostResult[] = [];
-  // Each env's episodes are recorded once from its expert (or random) agent and replayed by both sections.
+  // Each env's episodes are recorded once from its expert (or random) agent and replayed by both
+  // sections: a fixed set (seeds 0–99), so every run times the same mix of steps (a time budget
+  // recorded more or fewer episodes with the load, and an env's steps differ by verb up to 6×).
   const recordings = new Map<string, RecordedEpisode[]>();
   const recordingOf = async (id: string) => {
     let r = recordings.get(id);
     if (!r) {
-      r = await recordEpisodes(id, pickProfileAgent(id), { seconds: q ? 0.3 : 2, minEpisodes: q ? 3 : 20, maxEpisodes: 300 });
+      const n = q ? 5 : 100;
+      r = await recordEpisodes(id, pickProfileAgent(id), { seconds: 0, minEpisodes: n, maxEpisodes: n });
       recordings.set(id, r);
     }
     return r;
@@ -360,10 +371,11 @@ async function main(): Promise<void> {
         }
         results.bareHttp = bare;
         const rs: ConcurrencyResult[] = [];
-        const runs: { c: number; http: 'undici' | 'fetch' }[] = [
+        const runs: { c: number; http: HttpTransport }[] = [
           { c: 1, http: 'undici' },
           { c: 8, http: 'undici' },
           { c: 64, http: 'undici' },
+          { c: 64, http: 'sdk' },
           { c: 64, http: 'fetch' },
           { c: 256, http: 'undici' },
           { c: 256, http: 'fetch' },
@@ -384,8 +396,8 @@ async function main(): Promise<void> {
         results.llm = rs;
         report(rows, llmRows(rs, bare, machine.nproc));
         // Where the own CPU of a call goes, profiled in separate (untimed) runs at 64 in flight.
-        const splits: { http: 'undici' | 'fetch'; samples: number; shares: Record<LlmCategory, number>; gcShare: number }[] = [];
-        for (const http of ['undici', 'fetch'] as const) {
+        const splits: { http: HttpTransport; samples: number; shares: Record<LlmCategory, number>; gcShare: number }[] = [];
+        for (const http of ['undici', 'sdk', 'fetch'] as const) {
           log(`LLM-bound: CPU split at 64 in flight, ${http} (load ${currentLoad().join(' ')})`);
           const { profile } = await profiled(() =>
             measureConcurrency(server, { envId, concurrency: 64, latencyMs, http, warmupMs: 2 * latencyMs, windowMs: (q ? 4 : 10) * latencyMs }),
@@ -396,7 +408,7 @@ async function main(): Promise<void> {
         report(
           rows,
           splits.map((sp) => ({
-            benchmark: `LLM call CPU split, 64 in flight, ${sp.http === 'undici' ? "undici's pool" : "Node's fetch"}`,
+            benchmark: `LLM call CPU split, 64 in flight, ${{ undici: "direct on undici's Pool", sdk: 'openai package on undici', fetch: "openai package on Node's fetch" }[sp.http]}`,
             figure: `${LLM_CATEGORIES.map((c) => `${c} ${pct(sp.shares[c])}`).join(' · ')}; GC ${pct(sp.gcShare)}; ${sp.samples} samples`,
             target: '(reference)',
             status: 'INFO' as Status,

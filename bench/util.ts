@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { partialPathOf } from '../core/output.js';
 
 /** Repository root (bench/..). */
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -159,20 +160,31 @@ export class LineCounter {
   private offset = 0;
   private lines = 0;
   private readonly buf = Buffer.alloc(1 << 20);
+  /**
+   * `path`: the output file. While a command runs it writes `<path>.partial` and renames it to
+   * `path` at the end (core/output.ts), so that is counted first; the rename keeps the content, so
+   * the count goes on from the same offset.
+   */
   constructor(private readonly path: string) {}
   poll(): number {
     let size: number;
+    let path = partialPathOf(this.path);
     try {
-      size = statSync(this.path).size;
+      size = statSync(path).size;
     } catch {
-      return this.lines;
+      path = this.path;
+      try {
+        size = statSync(path).size;
+      } catch {
+        return this.lines;
+      }
     }
     if (size < this.offset) {
       this.offset = 0;
       this.lines = 0;
     }
     if (size === this.offset) return this.lines;
-    const fd = openSync(this.path, 'r');
+    const fd = openSync(path, 'r');
     try {
       while (this.offset < size) {
         const n = readSync(fd, this.buf, 0, Math.min(this.buf.length, size - this.offset), this.offset);

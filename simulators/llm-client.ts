@@ -36,7 +36,7 @@ import type { ValidateFunction } from 'ajv';
 import { addUsage, emptyUsage, type Json, type Usage } from '../core/types.js';
 import { type CachedExchange, cacheKey, canonicalJson, DEFAULT_CACHE_DIR, LlmCache } from './llm-cache.js';
 import { displayUrl, LlmError, type LlmErrorType, LlmUnavailableError, scrubSecrets } from './llm-errors.js';
-import { createUndiciFetch, type HttpTransport } from './llm-http.js';
+import { createJsonHttp, createUndiciFetch, type HttpReply, type HttpTransport, type JsonHttp } from './llm-http.js';
 import { extractJson } from './llm-json.js';
 import type { ChatMessage, LlmProvider, StructuredRequest, StructuredResponse } from './types.js';
 
@@ -87,9 +87,10 @@ export interface LlmProviderConfig {
   /** Where the provider's one-time warnings go (a cache that cannot be written). Default: stderr. */
   warn?: (line: string) => void;
   /**
-   * HTTP client under the `openai` package: `undici` (default), a keep-alive pool with undici's
-   * `request` (simulators/llm-http.ts), or `fetch`, Node's global fetch. Same requests and replies;
-   * `npm run bench` shows what each costs.
+   * The HTTP path (simulators/llm-http.ts): `undici` (default), completions POSTed directly over
+   * undici's keep-alive pool; `sdk`, everything through the `openai` package over that pool; `fetch`,
+   * everything through the `openai` package over Node's global fetch. Same requests, replies and
+   * error types (test/llm/http-transport.test.ts); `npm run bench` shows what each costs.
    */
   http?: HttpTransport;
 }
@@ -181,6 +182,8 @@ class OpenAiCompatibleProvider implements LlmClientProvider {
   };
   fatal: LlmUnavailableError | undefined;
   private readonly client: OpenAI;
+  /** The direct path's HTTP client (`http: 'undici'`), else undefined. */
+  private readonly direct: { http: JsonHttp; url: string; headers: Record<string, string> } | undefined;
   private readonly limiter: Limiter;
   private readonly cache: LlmCache | undefined;
   private readonly jitter: Rng;
@@ -223,15 +226,32 @@ class OpenAiCompatibleProvider implements LlmClientProvider {
       fatalAfterFailures: config.fatalAfterFailures ?? 8,
     };
     this.secrets = config.apiKey ? [config.apiKey] : [];
+    const http = config.http ?? 'undici';
+    const connections = config.limiter ? undefined : (config.maxConcurrency ?? 8);
+    // The openai package refuses to start without a key; local servers ignore it.
+    const apiKey = config.apiKey || 'dialogym-no-key';
     this.client = new OpenAI({
       baseURL: config.baseURL,
-      // The openai package refuses to start without a key; local servers ignore it.
-      apiKey: config.apiKey || 'dialogym-no-key',
+      apiKey,
       maxRetries: 0,
       timeout: this.c.timeoutMs,
       // Node's fetch costs several times our own work per call (docs/performance.md).
-      ...((config.http ?? 'undici') === 'undici' ? { fetch: createUndiciFetch({ connections: config.limiter ? undefined : config.maxConcurrency ?? 8 }) } : {}),
+      ...(http === 'fetch' ? {} : { fetch: createUndiciFetch({ connections }) }),
     });
+    if (http === 'undici') {
+      // The request the openai package would send (its URL rule: base URL, one slash, the path),
+      // without its per-call machinery (options merging, logging, platform headers, Response objects).
+      this.direct = {
+        http: createJsonHttp({ connections }),
+        url: `${config.baseURL.replace(/\/$/, '')}/chat/completions`,
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json',
+          authorization: `Bearer ${apiKey}`,
+          'user-agent': 'dialogym',
+        },
+      };
+    }
     const limit = pLimit(Math.max(1, config.maxConcurrency ?? 8));
     this.limiter = config.limiter ?? (<T>(task: () => Promise<T>) => limit(task));
     this.cache = config.noCache ? undefined : new LlmCache(config.cacheDir ?? DEFAULT_CACHE_DIR);
@@ -477,12 +497,60 @@ class OpenAiCompatibleProvider implements LlmClientProvider {
     this.stats.requests += 1;
     const out = await this.withTimeout(async (signal) => {
       if (this.c.stream) return this.readStream(body, signal);
-      const r = (await this.client.chat.completions.create(body, { signal, maxRetries: 0 })) as unknown;
+      const r = this.direct
+        ? await this.postCompletion(body, signal)
+        : ((await this.client.chat.completions.create(body, { signal, maxRetries: 0 })) as unknown);
       return fromCompletion(r);
     });
     this.stats.promptTokens += out.promptTokens;
     this.stats.completionTokens += out.completionTokens;
     return out;
+  }
+
+  /**
+   * The direct path's POST of a completion. What it returns and throws is what the `openai` package
+   * gives for the same reply (openai 6.x `makeRequest` and `defaultParseResponse`), so `classify`
+   * and `fromCompletion` treat both alike: no reply at all is a connection failure; a status other
+   * than 2xx is an `HttpStatusError` built as the package builds its `APIError` (the body's `error`
+   * object, its message); a 2xx JSON body (media type `application/json` or `+json`) is parsed,
+   * an empty one (`content-length: 0`) or a 204 gives nothing, any other body is returned as text;
+   * a body that breaks off, or is not JSON, throws as reading it does (a malformed response).
+   */
+  private async postCompletion(body: Json, signal: AbortSignal): Promise<unknown> {
+    const d = this.direct as NonNullable<typeof this.direct>;
+    let res: HttpReply;
+    try {
+      res = await d.http.post(d.url, d.headers, JSON.stringify(body), signal);
+    } catch (err) {
+      if (signal.aborted) throw err;
+      throw new HttpConnectionError(err);
+    }
+    const status = res.status;
+    if (status < 200 || status >= 300) {
+      let text: string;
+      try {
+        text = await res.text();
+      } catch (err) {
+        text = err instanceof Error ? err.message : String(err);
+      }
+      throw new HttpStatusError(status, res.headers, text);
+    }
+    if (status === 204) {
+      res.dump();
+      return null;
+    }
+    const type = headerOf(res.headers, 'content-type');
+    const media = type?.split(';')[0]?.trim();
+    if (media?.includes('application/json') || media?.endsWith('+json')) {
+      if (headerOf(res.headers, 'content-length') === '0') {
+        res.dump();
+        return undefined;
+      }
+      const text = await res.text();
+      // As Response.json(): UTF-8 decoding drops a byte-order mark.
+      return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    }
+    return res.text();
   }
 
   private async readStream(body: Json, signal: AbortSignal): Promise<CachedExchange> {
@@ -539,6 +607,15 @@ class OpenAiCompatibleProvider implements LlmClientProvider {
     if (err instanceof RetryableFailure) {
       return { kind: 'retry', type: err.type, message: err.message, retryAfterMs: err.retryAfterMs };
     }
+    if (err instanceof HttpConnectionError) {
+      const code = causeCode(err);
+      return {
+        kind: 'retry',
+        type: 'llm_unavailable',
+        message: `connection failed${code ? ` (${code})` : ''}`,
+        refused: code === 'ECONNREFUSED' || code === 'ENOTFOUND',
+      };
+    }
     if (err instanceof OpenAI.APIConnectionTimeoutError) {
       return { kind: 'retry', type: 'llm_timeout', message: `request timed out after ${this.c.timeoutMs} ms` };
     }
@@ -551,7 +628,7 @@ class OpenAiCompatibleProvider implements LlmClientProvider {
         refused: code === 'ECONNREFUSED' || code === 'ENOTFOUND',
       };
     }
-    if (err instanceof OpenAI.APIError && typeof err.status === 'number') {
+    if ((err instanceof OpenAI.APIError || err instanceof HttpStatusError) && typeof err.status === 'number') {
       const status = err.status;
       const detail = this.scrub(apiErrorDetail(err));
       if (status === 408 || status === 409 || status === 429 || status >= 500) {
@@ -588,13 +665,67 @@ class OpenAiCompatibleProvider implements LlmClientProvider {
   }
 }
 
+/** The direct path: no reply arrived (refused, reset, DNS); `cause` is undici's error, with its code. */
+class HttpConnectionError extends Error {
+  constructor(cause: unknown) {
+    super('connection error', { cause });
+    this.name = 'HttpConnectionError';
+  }
+}
+
+/**
+ * The direct path: an error status, built as openai 6.x builds its `APIError`: `error` is the JSON
+ * body's `error` field, the message `"<status> <error.message | JSON of error | body text>"`.
+ */
+class HttpStatusError extends Error {
+  readonly error: unknown;
+  readonly headers: { get(name: string): string | null };
+  constructor(
+    readonly status: number,
+    raw: Record<string, string | string[] | undefined>,
+    text: string,
+  ) {
+    const json = safeJsonParse(text);
+    const error = (json as { error?: unknown } | undefined)?.error;
+    const e = error as { message?: unknown } | undefined;
+    const msg = e?.message ? (typeof e.message === 'string' ? e.message : JSON.stringify(e.message)) : error ? JSON.stringify(error) : json ? undefined : text;
+    super(msg ? `${status} ${msg}` : `${status} status code (no body)`);
+    this.name = 'HttpStatusError';
+    this.error = error;
+    this.headers = { get: (name) => headerOf(raw, name.toLowerCase()) ?? null };
+  }
+}
+
+/** As the openai package's `safeJSON`: the parsed value, or undefined. */
+function safeJsonParse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A response header (lower-case name); repeated ones joined as a `Headers` object joins them. */
+function headerOf(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v.join(', ') : v;
+}
+
 const validators = new Map<string, ValidateFunction>();
+/**
+ * By schema object, in front of `validators`. A schema object is not expected to change after it
+ * was used; one that is mutated in place keeps the validator of its first content.
+ */
+const validatorsByObject = new WeakMap<object, ValidateFunction>();
 
 /**
  * Validators by schema *content*: callers may build an equal schema object per call, and compiling
  * each one would cost milliseconds and grow ajv's identity-keyed cache without bound.
  */
 function validatorFor(schema: JsonSchema): ValidateFunction {
+  // Most callers pass the same schema object every call: found by identity, it is not serialised.
+  const known = validatorsByObject.get(schema);
+  if (known) return known;
   const key = canonicalJson(schema);
   let fn = validators.get(key);
   if (!fn) {
@@ -602,6 +733,7 @@ function validatorFor(schema: JsonSchema): ValidateFunction {
     fn = compileSchema(schema);
     validators.set(key, fn);
   }
+  validatorsByObject.set(schema, fn);
   return fn;
 }
 
@@ -643,13 +775,16 @@ function causeCode(err: unknown): string | undefined {
   return innermost && innermost !== 'fetch failed' ? innermost.slice(0, 120) : undefined;
 }
 
-function apiErrorDetail(err: InstanceType<typeof OpenAI.APIError>): string {
+/** What `apiErrorDetail` and friends read of an error reply: the package's `APIError` or the direct path's. */
+type StatusError = { error?: unknown; message: string };
+
+function apiErrorDetail(err: StatusError): string {
   const body = err.error as { message?: unknown } | undefined;
   const m = typeof body?.message === 'string' ? body.message : '';
   return m.slice(0, 300);
 }
 
-function mentionsStructuredOutput(err: InstanceType<typeof OpenAI.APIError>): boolean {
+function mentionsStructuredOutput(err: StatusError): boolean {
   const body = err.error as { message?: unknown; param?: unknown } | undefined;
   if (body?.param === 'response_format') return true;
   const text = `${typeof body?.message === 'string' ? body.message : ''} ${err.message}`;
@@ -657,7 +792,7 @@ function mentionsStructuredOutput(err: InstanceType<typeof OpenAI.APIError>): bo
 }
 
 /** `retry-after-ms` (OpenAI's) or `retry-after` in seconds or as an HTTP date. */
-function retryAfterMs(headers: Headers | undefined): number | undefined {
+function retryAfterMs(headers: { get(name: string): string | null } | undefined): number | undefined {
   const get = (k: string) => (headers && typeof headers.get === 'function' ? headers.get(k) : null);
   const ms = Number.parseFloat(get('retry-after-ms') ?? '');
   if (Number.isFinite(ms) && ms >= 0) return ms;

@@ -35,7 +35,13 @@ function loadUndici(): Promise<Undici> {
   return undici;
 }
 
-export type HttpTransport = 'undici' | 'fetch';
+/**
+ * `undici` (default): chat completions are POSTed by the client itself over undici's keep-alive pool
+ * (`createJsonHttp`), without the `openai` package; streaming and `ping` go through the package over
+ * the same pool. `sdk`: everything through the `openai` package over that pool (issue 19's first
+ * round). `fetch`: everything through the `openai` package over Node's global fetch (before issue 19).
+ */
+export type HttpTransport = 'undici' | 'sdk' | 'fetch';
 
 export interface UndiciFetchOptions {
   /** Sockets per origin; defaults to unlimited (undici's default). */
@@ -133,4 +139,69 @@ export function createUndiciFetch(opts: UndiciFetchOptions = {}): FetchFn & { cl
     return new Response(read.buf, { status, headers });
   };
   return Object.assign(viaUndici as FetchFn, { close: async () => dispatcher?.close() });
+}
+
+/** A reply whose headers arrived; its body is read (once) with `text()` or dropped with `dump()`. */
+export interface HttpReply {
+  status: number;
+  /** Lower-case names, as undici gives them. */
+  headers: Record<string, string | string[] | undefined>;
+  text(): Promise<string>;
+  dump(): void;
+}
+
+export interface JsonHttp {
+  /** POSTs `body` (JSON text) to `url`; rejects only when no reply arrived (connection, abort). */
+  post(url: string, headers: Record<string, string>, body: string, signal: AbortSignal): Promise<HttpReply>;
+  close(): Promise<void>;
+}
+
+/**
+ * The HTTP client of the direct path: undici's `Pool` per origin (keep-alive, at most `connections`
+ * sockets, undici's idle policy as `createUndiciFetch`), with none of the WHATWG `Request`/`Response`
+ * wrapping a `fetch` needs; the caller reads the body as text and parses it. A pool per origin
+ * rather than an `Agent` (which routes each request to one): measured on the loopback server at 32
+ * in flight, about 0.28 ms of CPU per request against 0.39–0.50 ms through an `Agent`.
+ */
+export function createJsonHttp(opts: UndiciFetchOptions = {}): JsonHttp {
+  const pools = new Map<string, Dispatcher>();
+  const targets = new Map<string, { pool: Dispatcher; path: string }>();
+  loadUndici().catch(() => {});
+  return {
+    async post(url, headers, body, signal) {
+      const { Pool } = await loadUndici();
+      let target = targets.get(url);
+      if (!target) {
+        const u = new URL(url);
+        let pool = pools.get(u.origin);
+        if (!pool) {
+          pool = new Pool(u.origin, opts.connections ? { connections: opts.connections } : {});
+          pools.set(u.origin, pool);
+        }
+        target = { pool, path: `${u.pathname}${u.search}` };
+        targets.set(url, target);
+      }
+      const res = await target.pool.request({ path: target.path, method: 'POST', headers, body, signal });
+      return new UndiciReply(res);
+    },
+    close: async () => {
+      await Promise.all([...pools.values()].map((p) => p.close()));
+    },
+  };
+}
+
+/** An `HttpReply` over undici's response data (a class, not closures made per reply). */
+class UndiciReply implements HttpReply {
+  readonly status: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  constructor(private readonly res: Dispatcher.ResponseData) {
+    this.status = res.statusCode;
+    this.headers = res.headers;
+  }
+  text(): Promise<string> {
+    return this.res.body.text();
+  }
+  dump(): void {
+    this.res.body.dump().catch(() => {});
+  }
 }

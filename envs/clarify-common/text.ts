@@ -19,8 +19,48 @@ const STOP = new Set(
   ).split(/\s+/),
 );
 
-/** Lower-cased word tokens; apostrophes are removed inside words as ClariQ's answers do. */
+/**
+ * Lower-cased word tokens; apostrophes are removed inside words as ClariQ's answers do.
+ *
+ * Defined as `text.toLowerCase().replace(/['’`]/g, '').split(/[^a-z0-9]+/).filter(nonEmpty)`
+ * (`tokenizeReference`, kept for the equivalence test), written as one scan because it runs
+ * several times per step: one pass over the lower-cased text, slicing runs of [a-z0-9] and
+ * joining the runs an apostrophe splits.
+ */
 export function tokenize(text: string): string[] {
+  const s = text.toLowerCase();
+  const out: string[] = [];
+  let word = '';
+  let start = -1;
+  const n = s.length;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) {
+      if (start < 0) start = i;
+    } else if (c === 39 || c === 0x2019 || c === 96) {
+      // An apostrophe joins what is around it ("obama's" → "obamas").
+      if (start >= 0) {
+        word += s.slice(start, i);
+        start = -1;
+      }
+    } else {
+      if (start >= 0) {
+        word += s.slice(start, i);
+        start = -1;
+      }
+      if (word.length > 0) {
+        out.push(word);
+        word = '';
+      }
+    }
+  }
+  if (start >= 0) word += s.slice(start);
+  if (word.length > 0) out.push(word);
+  return out;
+}
+
+/** The regular-expression definition of `tokenize`; tests hold the scan to it. */
+export function tokenizeReference(text: string): string[] {
   return text
     .toLowerCase()
     .replace(/['’`]/g, '')
@@ -28,8 +68,23 @@ export function tokenize(text: string): string[] {
     .filter((t) => t.length > 0);
 }
 
-/** A light, deterministic suffix stripper (plural, -ing, -ed, -ly); enough to match "remedies" to "remedy". */
+const stemCache = new Map<string, string>();
+
+/**
+ * A light, deterministic suffix stripper (plural, -ing, -ed, -ly); enough to match "remedies" to "remedy".
+ * Memoised per word (bounded): a step stems the same few dozen words several times.
+ */
 export function stem(word: string): string {
+  let w = stemCache.get(word);
+  if (w === undefined) {
+    w = stemUncached(word);
+    if (stemCache.size >= 200_000) stemCache.clear();
+    stemCache.set(word, w);
+  }
+  return w;
+}
+
+function stemUncached(word: string): string {
   let w = word;
   if (w.length > 4 && w.endsWith('ies')) w = `${w.slice(0, -3)}y`;
   else if (w.length > 4 && w.endsWith('sses')) w = w.slice(0, -2);
@@ -47,8 +102,13 @@ export function isStopword(token: string): boolean {
 
 /** Stemmed content terms (stop words removed), in order, repetitions kept. */
 export function contentTerms(text: string): string[] {
+  return contentTermsOf(tokenize(text));
+}
+
+/** `contentTerms` of an already tokenised text. */
+export function contentTermsOf(tokens: readonly string[]): string[] {
   const out: string[] = [];
-  for (const t of tokenize(text)) if (!STOP.has(t)) out.push(stem(t));
+  for (const t of tokens) if (!STOP.has(t)) out.push(stem(t));
   return out;
 }
 
@@ -188,4 +248,32 @@ export function vectorCosine(a: WeightedVector, b: WeightedVector): number {
     if (o) dot += w * o;
   }
   return dot / (a.norm * b.norm);
+}
+
+/**
+ * An action's leading verb, one of `verbs` (lower case, tried in order), and the text after it:
+ * what `/^\s*(V1|V2|…)\b\s*([\s\S]*?)\s*$/i` gives (verb upper-cased, rest trimmed), written out
+ * because it runs on every step. ASCII case-insensitive, as the regular expression without the
+ * `u` flag; the verb must be followed by a non-word character or the end. Null when no verb matches.
+ */
+export function splitVerb(action: string, verbs: readonly string[]): { verb: string; rest: string } | null {
+  const s = action.trimStart();
+  for (const v of verbs) {
+    const n = v.length;
+    if (s.length < n) continue;
+    let k = 0;
+    for (; k < n; k++) {
+      let c = s.charCodeAt(k);
+      if (c >= 65 && c <= 90) c += 32;
+      if (c !== v.charCodeAt(k)) break;
+    }
+    if (k < n) continue;
+    if (s.length > n) {
+      const c = s.charCodeAt(n);
+      const word = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+      if (word) continue;
+    }
+    return { verb: v.toUpperCase(), rest: s.slice(n).trim() };
+  }
+  return null;
 }

@@ -50,9 +50,21 @@ export class WordVectors {
     if (oa < 0 || ob < 0) return 0;
     if (oa === ob) return 1;
     const d = this.data;
-    let s = 0;
-    for (let i = 0; i < this.dims; i++) s += (d[oa + i] as number) * (d[ob + i] as number);
-    return s / this.scale2;
+    // Integer products summed exactly (|sum| < 2^53), so four partial sums give the same total as one.
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    const n = this.dims;
+    let i = 0;
+    for (; i + 3 < n; i += 4) {
+      s0 += (d[oa + i] as number) * (d[ob + i] as number);
+      s1 += (d[oa + i + 1] as number) * (d[ob + i + 1] as number);
+      s2 += (d[oa + i + 2] as number) * (d[ob + i + 2] as number);
+      s3 += (d[oa + i + 3] as number) * (d[ob + i + 3] as number);
+    }
+    for (; i < n; i++) s0 += (d[oa + i] as number) * (d[ob + i] as number);
+    return (s0 + s1 + s2 + s3) / this.scale2;
   }
 }
 

@@ -27,8 +27,8 @@
  */
 import { facetBm25 } from '../clarify-common/clariq-data.js';
 import { contentTerms, type PreparedDoc } from '../clarify-common/text.js';
-import { termsOf } from '../../simulators/clarify/clariq-model.js';
-import { wordVectors } from '../clarify-common/vectors.js';
+import { type Term, termsOf } from '../../simulators/clarify/clariq-model.js';
+import { type WordVectors, wordVectors } from '../clarify-common/vectors.js';
 import type { FacetRef, SearchScenario } from '../clarify-common/types.js';
 import type { SearchGrade } from './grading.js';
 
@@ -55,18 +55,51 @@ export interface SearchGradeV1 extends SearchGrade {
   support: number;
 }
 
-/** idf-weighted share of `statement`'s content words close to a word the user said or of the facet. */
+const facetTermCache = new Map<string, { terms: Term[]; stems: Set<string> }>();
+
+/** A facet description's content terms (`termsOf`), once per description. */
+function facetTerms(facet: string, vectors: WordVectors): { terms: Term[]; stems: Set<string> } {
+  let e = facetTermCache.get(facet);
+  if (!e) {
+    const terms = termsOf(facet, new Set(), vectors);
+    e = { terms, stems: new Set(terms.map((t) => t.stem)) };
+    if (facetTermCache.size < 100_000) facetTermCache.set(facet, e);
+  }
+  return e;
+}
+
+/**
+ * idf-weighted share of `statement`'s content words close to a word the user said or of the facet.
+ *
+ * A statement word is supported when some word of the pool (`termsOf` of the facet followed by the
+ * user's words: one term per stem, first occurrence kept) has its stem or a vector cosine ≥
+ * `SUPPORT_SIMILARITY`. The pool is the facet's terms (cached per facet) followed by the user words'
+ * terms whose stem the facet lacks, which is the same list; the stem test runs on a set before any
+ * cosine, which changes no outcome (either test supports the word).
+ */
 export function statementSupport(statement: string, facet: string, userWords: readonly string[]): number {
   const vectors = wordVectors();
   const terms = termsOf(statement, new Set(), vectors);
   if (terms.length === 0) return 0;
-  const pool = termsOf(`${facet} ${userWords.join(' ')}`, new Set(), vectors);
+  const ft = facetTerms(facet, vectors);
+  const userTerms = termsOf(userWords.join(' '), ft.stems, vectors);
+  const poolStems = new Set(ft.stems);
+  for (const p of userTerms) poolStems.add(p.stem);
+  // Vector offsets of the pool (words without a vector never reach the threshold: cosine 0).
+  const poolVecs: number[] = [];
+  for (const p of ft.terms) if (p.vec >= 0) poolVecs.push(p.vec);
+  for (const p of userTerms) if (p.vec >= 0) poolVecs.push(p.vec);
   let total = 0;
   let supported = 0;
   for (const t of terms) {
     total += t.idf;
-    for (const p of pool) {
-      if (p.stem === t.stem || vectors.cosineAt(t.vec, p.vec) >= SUPPORT_SIMILARITY) {
+    if (poolStems.has(t.stem)) {
+      supported += t.idf;
+      continue;
+    }
+    if (t.vec < 0) continue;
+    for (const v of poolVecs) {
+      if (vectors.cosineAt(t.vec, v) >= SUPPORT_SIMILARITY) {
         supported += t.idf;
         break;
       }

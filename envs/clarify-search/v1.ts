@@ -22,6 +22,7 @@ import type { Observation, TranscriptEntry } from '../../core/types.js';
 import { ScriptedClariqUserV1 } from '../../simulators/clarify/clariq-user-v1.js';
 import { LlmClariqUserV1 } from '../../simulators/clarify/llm-users.js';
 import type { SimulatorContext } from '../../simulators/types.js';
+import { splitVerb } from '../clarify-common/text.js';
 import type { SearchScenario, SearchTurnV1, SearchUserInput } from '../clarify-common/types.js';
 import { gradeStatementV1, MAX_STATEMENT_CHARS_V1, type SearchGradeV1 } from './grading-v1.js';
 import { clariqScenarios, MAX_QUESTION_CHARS, searchScenarioSchema } from './index.js';
@@ -53,6 +54,19 @@ export const INSTRUCTIONS_V1 = (maxQuestions: number, cost: number) =>
   "your statement singles out the user's hidden need among the plausible needs of this request (a lexical match " +
   `that must clearly favour one need, so a statement that hedges across several is wrong; at most ${MAX_STATEMENT_CHARS_V1} characters).`;
 
+const SAMPLE_QUESTIONS = ['ASK are you looking for a specific web site?', 'ASK what would you like to know about this?', 'ASK do you want pictures?'] as const;
+const instructionCache = new WeakMap<object, string>();
+
+/** `INSTRUCTIONS_V1`, built once per kwargs object (an env's kwargs are fixed for its life), not on every step. */
+function instructionsV1(kwargs: Record<string, unknown>): string {
+  let text = instructionCache.get(kwargs);
+  if (text === undefined) {
+    text = INSTRUCTIONS_V1(Number(kwargs.maxQuestions), Number(kwargs.questionCost));
+    instructionCache.set(kwargs, text);
+  }
+  return text;
+}
+
 function splitOf(kwargs: Record<string, unknown>): 'train' | 'dev' | 'all' {
   const s = String(kwargs.split ?? 'all');
   if (s !== 'train' && s !== 'dev' && s !== 'all') throw new ConfigError(`${SEARCH_ENV_ID_V1}: split must be train, dev or all (got '${s}')`);
@@ -60,6 +74,7 @@ function splitOf(kwargs: Record<string, unknown>): 'train' | 'dev' | 'all' {
 }
 
 const scenarioCache = new Map<string, SearchScenario[]>();
+const VERBS = ['ask', 'answer'] as const;
 
 export const definitionV1 = defineEnv<SearchScenario, SearchContextV1>({
   id: SEARCH_ENV_ID_V1,
@@ -180,21 +195,18 @@ export const definitionV1 = defineEnv<SearchScenario, SearchContextV1>({
     const maxQ = Number(kwargs.maxQuestions);
     const canAsk = ctx.questions < maxQ;
     return {
-      instructions: INSTRUCTIONS_V1(maxQ, Number(kwargs.questionCost)),
+      instructions: instructionsV1(kwargs),
       transcript: ctx.transcript,
-      sampleActions: [
-        ...(canAsk
-          ? ['ASK are you looking for a specific web site?', 'ASK what would you like to know about this?', 'ASK do you want pictures?']
-          : []),
-        `ANSWER ${ctx.scenario.request.slice(0, MAX_STATEMENT_CHARS_V1)}`,
-      ],
+      sampleActions: canAsk
+        ? [SAMPLE_QUESTIONS[0], SAMPLE_QUESTIONS[1], SAMPLE_QUESTIONS[2], `ANSWER ${ctx.scenario.request.slice(0, MAX_STATEMENT_CHARS_V1)}`]
+        : [`ANSWER ${ctx.scenario.request.slice(0, MAX_STATEMENT_CHARS_V1)}`],
     };
   },
   parseAction(action, ctx, kwargs) {
-    const m = /^\s*(ASK|ANSWER)\b\s*([\s\S]*?)\s*$/i.exec(action);
+    const m = splitVerb(action, VERBS);
     if (!m) return { invalid: 'expected `ASK <clarifying question>` or `ANSWER <statement of what the user wants>`' };
-    const verb = (m[1] as string).toUpperCase();
-    const rest = (m[2] as string).replace(/\s+/g, ' ');
+    const verb = m.verb;
+    const rest = m.rest.replace(/\s+/g, ' ');
     if (rest.length === 0) return { invalid: `\`${verb}\` needs text after it` };
     if (verb === 'ASK') {
       if (ctx.questions >= Number(kwargs.maxQuestions)) {

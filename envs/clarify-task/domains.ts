@@ -79,6 +79,11 @@ export const domainFileSchema: JsonSchema = {
 
 /** Lower case, punctuation other than `:` and `-` inside words turned to spaces, padded for phrase search. */
 export function normalize(text: string): string {
+  return ` ${normalizedTokens(text).join(' ')} `;
+}
+
+/** The regular-expression definition of `normalize`; tests hold the scan below to it. */
+export function normalizeReference(text: string): string {
   return ` ${text
     .toLowerCase()
     .replace(/['’]/g, '')
@@ -86,6 +91,51 @@ export function normalize(text: string): string {
     .replace(/(^|\s)[-:]+|[-:]+(?=\s|$)/g, ' ')
     .replace(/\s+/g, ' ')
     .trim()} `;
+}
+
+/**
+ * The words of `normalize(text)`, in one scan (it runs several times per step): the lower-cased
+ * text's runs of [a-z0-9:-] (apostrophes dropped, joining what is around them), each stripped of
+ * leading and trailing `-`/`:`, empty ones left out. After the first two replacements of
+ * `normalizeReference` only [a-z0-9:- ] is left, so its third strips exactly those word edges and
+ * its last two only collapse the spaces between words.
+ */
+export function normalizedTokens(text: string): string[] {
+  const s = text.toLowerCase();
+  const out: string[] = [];
+  let word = '';
+  let start = -1;
+  const n = s.length;
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? s.charCodeAt(i) : 32;
+    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 58) || c === 45) {
+      if (start < 0) start = i;
+    } else if (c === 39 || c === 0x2019) {
+      if (start >= 0) {
+        word += s.slice(start, i);
+        start = -1;
+      }
+    } else {
+      if (start >= 0) {
+        word += s.slice(start, i);
+        start = -1;
+      }
+      if (word.length > 0) {
+        let a = 0;
+        let b = word.length;
+        while (a < b && isEdge(word.charCodeAt(a))) a++;
+        while (b > a && isEdge(word.charCodeAt(b - 1))) b--;
+        if (b > a) out.push(a === 0 && b === word.length ? word : word.slice(a, b));
+        word = '';
+      }
+    }
+  }
+  return out;
+}
+
+/** `-` or `:`. */
+function isEdge(c: number): boolean {
+  return c === 45 || c === 58;
 }
 
 /** The bare wording of a value: "italian", "4 people". */
@@ -136,8 +186,7 @@ function buildTable(items: { text: string; slot: string; value: SlotValue }[]): 
 }
 
 function tokensOf(text: string): string[] {
-  const n = normalize(text).trim();
-  return n ? n.split(' ') : [];
+  return normalizedTokens(text);
 }
 
 /** Longest wording of `table` starting at token `i` that covers no masked token. */
@@ -152,13 +201,16 @@ function matchAt(table: WordingTable, tokens: readonly string[], masked: readonl
   return undefined;
 }
 
-/** Scans `tokens`, marking matched spans in `masked`; calls `hit` for each match. */
-function scan(table: WordingTable, tokens: readonly string[], masked: boolean[], hit: (w: Wording, at: number) => void): void {
+/**
+ * Scans `tokens`, marking matched spans in `masked`; appends each match and its position to `hits`
+ * (when given), in scanning order. (An array rather than a callback: no closure per call.)
+ */
+function scan(table: WordingTable, tokens: readonly string[], masked: boolean[], hits?: { w: Wording; at: number }[]): void {
   for (let i = 0; i < tokens.length; i++) {
     if (masked[i]) continue;
     const w = matchAt(table, tokens, masked, i);
     if (!w) continue;
-    hit(w, i);
+    hits?.push({ w, at: i });
     for (let k = 0; k < w.tokens.length; k++) masked[i + k] = true;
     i += w.tokens.length - 1;
   }
@@ -172,6 +224,8 @@ export class DomainIndex {
   private readonly keywords: WordingTable;
   private readonly slotOrder: Map<string, number>;
   readonly submissionSchema: JsonSchema;
+  /** Each slot's keywords, normalised (`normalize(k)`), by slot name. */
+  readonly normalizedKeywords = new Map<string, string[]>();
 
   constructor(readonly domain: DomainDef) {
     const phrases: { text: string; slot: string; value: SlotValue }[] = [];
@@ -184,6 +238,7 @@ export class DomainIndex {
         bare.push({ text: normalize(valueText(s, v)).trim(), slot: s.name, value: v });
       }
       for (const k of s.keywords) keywords.push({ text: normalize(k).trim(), slot: s.name, value: '' });
+      this.normalizedKeywords.set(s.name, s.keywords.map(normalize));
     }
     this.phrases = buildTable(phrases);
     this.bare = buildTable(bare);
@@ -204,30 +259,38 @@ export class DomainIndex {
    * Longest wordings win; a value right after "not" or "no" is reported as negated.
    */
   mentions(text: string, opts: { bare?: boolean } = {}): Mention[] {
-    const tokens = tokensOf(text);
+    return this.mentionsIn(tokensOf(text), opts);
+  }
+
+  /** `mentions` of a text already cut by `normalizedTokens`. */
+  mentionsIn(tokens: readonly string[], opts: { bare?: boolean } = {}): Mention[] {
     const masked = new Array<boolean>(tokens.length).fill(false);
+    const hits: { w: Wording; at: number }[] = [];
+    scan(this.phrases, tokens, masked, hits);
+    if (opts.bare) scan(this.bare, tokens, masked, hits);
     const out: Mention[] = [];
-    const hit = (w: Wording, at: number) => {
+    for (const { w, at } of hits) {
       const prev = tokens[at - 1];
       const negated = prev === 'not' || prev === 'no';
       for (const m of w.meanings) out.push({ slot: m.slot, value: m.value, negated, at });
-    };
-    scan(this.phrases, tokens, masked, hit);
-    if (opts.bare) scan(this.bare, tokens, masked, hit);
+    }
     return out.sort((a, b) => a.at - b.at);
   }
 
   /** Slots a question asks about by keyword, after masking the value wordings it contains. */
   askedSlots(text: string): string[] {
-    const tokens = tokensOf(text);
+    return this.askedSlotsIn(tokensOf(text));
+  }
+
+  /** `askedSlots` of a text already cut by `normalizedTokens`. */
+  askedSlotsIn(tokens: readonly string[]): string[] {
     const masked = new Array<boolean>(tokens.length).fill(false);
-    const none = () => {};
-    scan(this.phrases, tokens, masked, none);
-    scan(this.bare, tokens, masked, none);
+    scan(this.phrases, tokens, masked);
+    scan(this.bare, tokens, masked);
+    const hits: { w: Wording; at: number }[] = [];
+    scan(this.keywords, tokens, masked, hits);
     const found = new Set<string>();
-    scan(this.keywords, tokens, masked, (w) => {
-      for (const m of w.meanings) found.add(m.slot);
-    });
+    for (const { w } of hits) for (const m of w.meanings) found.add(m.slot);
     return [...found].sort((a, b) => (this.slotOrder.get(a) ?? 0) - (this.slotOrder.get(b) ?? 0));
   }
 }

@@ -9,7 +9,7 @@
 import { loadDataJson } from '../../core/data.js';
 import { assertValid, type JsonSchema } from '../../core/schema.js';
 import type { SlotValueJson, TaskQuestionV1 } from '../clarify-common/types.js';
-import { type DomainIndex, domainIndex, normalize, taskDomains } from './domains.js';
+import { type DomainIndex, domainIndex, normalizedTokens, taskDomains } from './domains.js';
 
 export interface SlotCondition {
   slot: string;
@@ -141,8 +141,11 @@ const GENERIC = /\b(anything else|any other|other preferences|any preferences|an
  * which a person does not read as a question.
  */
 export function analyzeQuestionV1(dom: DomainIndex, text: string): TaskQuestionV1 {
-  const mentions = dom.mentions(text, { bare: true });
-  const asked = dom.askedSlots(text);
+  // The question is normalised once; `normalize(text)` is its words padded with spaces.
+  const tokens = normalizedTokens(text);
+  const normalized = ` ${tokens.join(' ')} `;
+  const mentions = dom.mentionsIn(tokens, { bare: true });
+  const asked = dom.askedSlotsIn(tokens);
   const valuesBySlot = new Map<string, { values: SlotValueJson[]; at: number }>();
   for (const m of mentions) {
     if (m.negated) continue;
@@ -153,7 +156,6 @@ export function analyzeQuestionV1(dom: DomainIndex, text: string): TaskQuestionV
     if (!e.values.includes(m.value)) e.values.push(m.value);
     valuesBySlot.set(m.slot, e);
   }
-  const tokens = normalize(text).trim().split(' ').filter(Boolean);
   const topics: TaskQuestionV1['topics'] = [];
   const positioned: { at: number; topic: TaskQuestionV1['topics'][number] }[] = [];
   for (const [slot, e] of valuesBySlot) {
@@ -164,11 +166,11 @@ export function analyzeQuestionV1(dom: DomainIndex, text: string): TaskQuestionV
   }
   for (const slot of asked) {
     if (valuesBySlot.has(slot)) continue;
-    const kw = dom.domain.slots.find((s) => s.name === slot)?.keywords ?? [];
+    const kw = dom.normalizedKeywords.get(slot) ?? [];
     let at = tokens.length;
     for (const k of kw) {
-      const i = normalize(text).indexOf(normalize(k));
-      if (i >= 0) at = Math.min(at, normalize(text).slice(0, i).trim().split(' ').filter(Boolean).length);
+      const i = normalized.indexOf(k);
+      if (i >= 0) at = Math.min(at, wordsBefore(normalized, i));
     }
     positioned.push({ at, topic: { slot, how: 'ask' } });
   }
@@ -178,6 +180,17 @@ export function analyzeQuestionV1(dom: DomainIndex, text: string): TaskQuestionV
   // Slot soup: names or values without the grammar of a question, or a wall too long to be one.
   const soup = (topics.length >= 3 && functionWords < topics.length) || (topics.length >= 2 && tokens.length > 60);
   return { kind: 'question', text, topics, generic: GENERIC.test(text), soup };
+}
+
+/**
+ * Words of a normalised text (` w1 w2 … `) before index `i`: what
+ * `text.slice(0, i).trim().split(' ').filter(Boolean).length` counts, as the number of spaces that
+ * open a word before `i` (each word is preceded by exactly one space).
+ */
+function wordsBefore(normalized: string, i: number): number {
+  let n = 0;
+  for (let k = 0; k < i; k++) if (normalized.charCodeAt(k) === 32 && k + 1 < i && normalized.charCodeAt(k + 1) !== 32) n++;
+  return n;
 }
 
 /** The constraints as the instructions print them. */

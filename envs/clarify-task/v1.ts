@@ -39,6 +39,7 @@ import {
   type TaskTurnV1,
   type TaskUserInputV1,
 } from '../clarify-common/types.js';
+import { splitVerb } from '../clarify-common/text.js';
 import { type DomainIndex, domainIndex, taskDomains } from './domains.js';
 import { analyzeQuestionV1, constraintLines, rulesOf, violations } from './rules-v1.js';
 
@@ -149,8 +150,27 @@ function redundantTopics(ctx: TaskContextV1, q: TaskQuestionV1): number {
 }
 
 const instructionCache = new Map<string, string>();
+/**
+ * The instructions by kwargs object and domain, in front of `instructionCache`: an env's kwargs are
+ * one object, fixed for its life, and building the string key on every step cost more than the rest
+ * of `observe`.
+ */
+const instructionsByKwargs = new WeakMap<object, Map<string, string>>();
 
 export function taskInstructionsV1(dom: DomainIndex, kwargs: Record<string, unknown>): string {
+  let byDomain = instructionsByKwargs.get(kwargs);
+  if (!byDomain) {
+    byDomain = new Map();
+    instructionsByKwargs.set(kwargs, byDomain);
+  }
+  const known = byDomain.get(dom.domain.id);
+  if (known !== undefined) return known;
+  const text = taskInstructionsOf(dom, kwargs);
+  byDomain.set(dom.domain.id, text);
+  return text;
+}
+
+function taskInstructionsOf(dom: DomainIndex, kwargs: Record<string, unknown>): string {
   const key = `${dom.domain.id}|${kwargs.questionCost}|${kwargs.redundantCost}|${kwargs.maxQuestions}`;
   let text = instructionCache.get(key);
   if (text === undefined) {
@@ -189,6 +209,7 @@ function sampleActionsOf(dom: DomainIndex): string[] {
   return out;
 }
 
+const VERBS = ['ask', 'submit'] as const;
 const JSON_BLOCK = /^```(?:json)?\s*([\s\S]*?)\s*```$/;
 
 function sameRecord(a: Record<string, SlotValueJson>, b: Record<string, SlotValueJson>): boolean {
@@ -310,10 +331,10 @@ export const definitionV1 = defineEnv<TaskScenarioV1, TaskContextV1>({
     };
   },
   parseAction(action, ctx, kwargs) {
-    const m = /^\s*(ASK|SUBMIT)\b\s*([\s\S]*?)\s*$/i.exec(action);
+    const m = splitVerb(action, VERBS);
     if (!m) return { invalid: 'expected `ASK <question>` or `SUBMIT <json>`' };
-    const verb = (m[1] as string).toUpperCase();
-    let rest = m[2] as string;
+    const verb = m.verb;
+    let rest = m.rest;
     if (rest.length === 0) return { invalid: `\`${verb}\` needs text after it` };
     const dom = domainIndex(ctx.scenario.domain);
     if (verb === 'ASK') {

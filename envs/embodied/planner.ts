@@ -384,7 +384,28 @@ const GRAMMAR: [RegExp, (m: RegExpExecArray) => Command][] = [
   ],
 ];
 
+/**
+ * GRAMMAR's rules by the first word they can match: each rule opens with literal words (its verb's
+ * alternatives) followed by a space or the end, so a rule whose opening words cannot start the
+ * action cannot match it. Trying only those rules, in GRAMMAR's order, finds the same first match.
+ */
+const RULES_BY_FIRST_WORD: Map<string, [RegExp, (m: RegExpExecArray) => Command][]> = (() => {
+  const out = new Map<string, [RegExp, (m: RegExpExecArray) => Command][]>();
+  for (const rule of GRAMMAR) {
+    const m = /^\^\(\?:([^)]*)\)|^\^([a-z]+)/.exec(rule[0].source);
+    if (!m) throw new Error(`planner: rule ${rule[0].source} does not open with literal words`);
+    const words = new Set((m[1] ?? m[2] ?? '').split('|').map((alt) => alt.split(' ')[0] as string));
+    for (const w of words) out.set(w, [...(out.get(w) ?? []), rule]);
+  }
+  return out;
+})();
+
 export const MAX_SAY_LENGTH = 500;
+
+/** `parseCommand` trying every GRAMMAR rule in order (its definition); tests hold the indexed one to it. */
+export function parseCommandReference(action: string): Command | null {
+  return parseWith(action, () => GRAMMAR);
+}
 
 /**
  * Parses one action string (case- and space-insensitive) into a command, or returns null when it
@@ -392,6 +413,15 @@ export const MAX_SAY_LENGTH = 500;
  * that fails in the world.
  */
 export function parseCommand(action: string): Command | null {
+  return parseWith(action, rulesFor);
+}
+
+function rulesFor(a: string): readonly [RegExp, (m: RegExpExecArray) => Command][] {
+  const space = a.indexOf(' ');
+  return RULES_BY_FIRST_WORD.get(space < 0 ? a : a.slice(0, space)) ?? [];
+}
+
+function parseWith(action: string, rules: (normalized: string) => readonly [RegExp, (m: RegExpExecArray) => Command][]): Command | null {
   const raw = action.trim();
   const say = /^say\s*:?\s+([\s\S]+)$/i.exec(raw);
   if (say) {
@@ -401,7 +431,7 @@ export function parseCommand(action: string): Command | null {
   }
   const a = raw.toLowerCase().replace(/\s+/g, ' ').replace(/[.!]+$/, '');
   if (!a || a.length > 120) return null;
-  for (const [re, make] of GRAMMAR) {
+  for (const [re, make] of rules(a)) {
     const m = re.exec(a);
     if (m) return make(m);
   }

@@ -53,6 +53,7 @@ import {
   findReceptacle,
   objectIndex,
   type Outcome,
+  type Receptacle,
   settle,
   visibleHere,
   type World,
@@ -159,6 +160,7 @@ function sampleKnowledge(rng: Rng, task: TaskInstance, p: number): string[] {
   return task.relevant.filter((t) => !t.endsWith(' slice')).filter(() => rng.bool(p));
 }
 
+const RECEPTACLE_TYPES = [...RECEPTACLE_KIND.keys()];
 const NUMBERED = new Set([...RECEPTACLE_KIND.values()].filter((k) => k.numbered).map((k) => k.type));
 const OBJECT_ID = new RegExp(`^(?:${OBJECT_TYPES_LONGEST_FIRST.join('|')}) \\d+$`);
 
@@ -176,38 +178,42 @@ function normalizeName(name: string): string {
  * failed step (it costs a step and changes nothing), with a message saying how to name things.
  */
 export function namingProblem(w: World, cmd: Command): string | null {
-  const object = (name: string) => {
-    const n = normalizeName(name);
-    if (OBJECT_ID.test(n)) return null;
-    return `Say which one: name objects as you see them listed (e.g. ${exampleId(w, n)}), not '${name}'.`;
-  };
-  const place = (name: string) => {
-    const n = normalizeName(name);
-    if (findReceptacle(w, n)) return null;
-    const type = [...RECEPTACLE_KIND.keys()].find((t) => t === n || `${t}s` === n);
-    if (!type) return OBJECT_ID.test(n) ? null : `There is no '${name}' in the house.`;
-    if (!NUMBERED.has(type)) return null;
-    if (findReceptacle(w, w.robot.at)?.type === type) return null;
-    const ids = w.receptacles.filter((r) => r.type === type).map((r) => r.id);
-    return `Which ${type}? There are ${ids.join(', ')}.`;
-  };
   switch (cmd.verb) {
     case 'goto':
     case 'open':
     case 'close':
     case 'toggle':
-      return place(cmd.target);
+      return placeNamingProblem(w, cmd.target);
     case 'pickup':
     case 'slice':
     case 'clean':
     case 'fill':
-      return object(cmd.obj);
+      return objectNamingProblem(w, cmd.obj);
     case 'put':
     case 'pour':
-      return object(cmd.obj) ?? (cmd.target === null ? null : place(cmd.target));
+      return objectNamingProblem(w, cmd.obj) ?? (cmd.target === null ? null : placeNamingProblem(w, cmd.target));
     default:
       return null;
   }
+}
+
+// Module-level rather than closures inside `namingProblem`: it runs on every step, and a closure
+// made per call costs more than the check itself when run through tsx (which names each one).
+function objectNamingProblem(w: World, name: string): string | null {
+  const n = normalizeName(name);
+  if (OBJECT_ID.test(n)) return null;
+  return `Say which one: name objects as you see them listed (e.g. ${exampleId(w, n)}), not '${name}'.`;
+}
+
+function placeNamingProblem(w: World, name: string): string | null {
+  const n = normalizeName(name);
+  if (findReceptacle(w, n)) return null;
+  const type = RECEPTACLE_TYPES.find((t) => t === n || `${t}s` === n);
+  if (!type) return OBJECT_ID.test(n) ? null : `There is no '${name}' in the house.`;
+  if (!NUMBERED.has(type)) return null;
+  if (findReceptacle(w, w.robot.at)?.type === type) return null;
+  const ids = w.receptacles.filter((r) => r.type === type).map((r) => r.id);
+  return `Which ${type}? There are ${ids.join(', ')}.`;
 }
 
 function exampleId(w: World, name: string): string {
@@ -231,11 +237,26 @@ export function worldStep(world: World, task: TaskInstance, cmd: Command): { out
   return { outcome, effects, status: goalStatus(world, task.conditions) };
 }
 
+const fixedSamples = new WeakMap<readonly Receptacle[], string[]>();
+
+/**
+ * The sample actions that do not depend on the robot's place: built once per episode's receptacle
+ * list (one array for the whole episode; receptacles change state, never ids).
+ */
+function fixedSampleActions(receptacles: readonly Receptacle[]): string[] {
+  let out = fixedSamples.get(receptacles);
+  if (!out) {
+    out = ['look', 'say where is the mug?', 'say what should I do next?'];
+    for (const r of receptacles) out.push(`go to ${r.id}`);
+    fixedSamples.set(receptacles, out);
+  }
+  return out;
+}
+
 /** Example actions for an uninformed policy: every place, and what can be done here and with what is held. */
 export function sampleActions(ctx: Pick<EmbodiedContextV1, 'world'>): string[] {
   const w = ctx.world;
-  const out = ['look', 'say where is the mug?', 'say what should I do next?'];
-  for (const r of w.receptacles) out.push(`go to ${r.id}`);
+  const out = [...fixedSampleActions(w.receptacles)];
   const here = w.receptacles.find((r) => r.id === w.robot.at);
   if (here?.open !== undefined) out.push(`${here.open ? 'close' : 'open'} ${here.id}`);
   if (here?.on !== undefined) out.push(`toggle ${here.on ? 'off' : 'on'} ${here.id}`);

@@ -27,7 +27,7 @@
  */
 import type { Rng } from '../../core/rng.js';
 import type { SimulatorConfig } from '../../core/types.js';
-import { contentTerms, isStopword, polarityOf, tokenize } from '../../envs/clarify-common/text.js';
+import { contentTerms, contentTermsOf, isStopword, polarityOf, tokenize, weightedVector } from '../../envs/clarify-common/text.js';
 import {
   type SearchScenario,
   type SearchTurnV1,
@@ -35,7 +35,7 @@ import {
   searchTurnSchemaV1,
 } from '../../envs/clarify-common/types.js';
 import type { SimulatorContext, UserSimulator } from '../types.js';
-import { type ClariqAnswerIndex, clariqAnswerIndex, type Grounding } from './clariq-user.js';
+import { type ClariqAnswerIndex, clariqAnswerIndex, type GroundedAnswer, type Grounding } from './clariq-user.js';
 import {
   eitherOrOptions,
   FacetTerms,
@@ -186,6 +186,14 @@ function crowdStatements(answers: readonly string[], facet: FacetTerms): string[
   return out;
 }
 
+/** A question read once per turn: its text, tokens, content terms (in order) and normalised form. */
+interface ReadQuestion {
+  text: string;
+  tokens: string[];
+  terms: string[];
+  normalized: string;
+}
+
 export interface AskedQuestion {
   /** The question, normalised (lower-case tokens). */
   question: string;
@@ -247,6 +255,19 @@ export class ClariqUserV1 {
   private readonly model: PolarityModel;
   private readonly index: ClariqAnswerIndex;
   private readonly pieces: { headline: string; detail: string | null };
+  /** The crowd answers for this facet, looked up once per episode. */
+  private readonly groundedAnswers: GroundedAnswer[];
+  /** The request's tokens, for `echoesUser`. */
+  private readonly requestTokens: Set<string>;
+  /**
+   * Token sets and content terms of texts this user said or holds (its replies, its statement),
+   * memoised per episode: every question compares against all of them. Pure functions of the text,
+   * so a restored state needs no copy of them.
+   */
+  private readonly lineTokens = new Map<string, Set<string>>();
+  private readonly lineTerms = new Map<string, Set<string>>();
+  /** The question bank's idf, made once (a closure made per question costs more than the lookups under tsx). */
+  private readonly idf: (stem: string) => number;
 
   constructor(
     readonly scenario: Pick<SearchScenario, 'request' | 'facet'>,
@@ -256,6 +277,28 @@ export class ClariqUserV1 {
     this.model = polarityModel();
     this.index = clariqAnswerIndex(opts.grounding);
     this.pieces = needPieces(scenario.request, scenario.facet.description);
+    this.groundedAnswers = this.index.answersFor(scenario.facet.id, scenario.facet.description);
+    this.requestTokens = new Set(tokenize(scenario.request));
+    const stats = this.index.questionStats;
+    this.idf = (stem) => stats.idf(stem);
+  }
+
+  private tokenSetOf(line: string): Set<string> {
+    let s = this.lineTokens.get(line);
+    if (!s) {
+      s = new Set(tokenize(line));
+      this.lineTokens.set(line, s);
+    }
+    return s;
+  }
+
+  private termSetOf(line: string): Set<string> {
+    let s = this.lineTerms.get(line);
+    if (!s) {
+      s = new Set(contentTerms(line));
+      this.lineTerms.set(line, s);
+    }
+    return s;
   }
 
   initialState(): ClariqUserV1State {
@@ -264,9 +307,8 @@ export class ClariqUserV1 {
 
   /** Fixes the need statement for the episode (the one draw of the opening turn). */
   open(state: ClariqUserV1State, rng: Rng): SearchTurnV1 {
-    const grounded = this.index.answersFor(this.scenario.facet.id, this.scenario.facet.description);
     const crowd = crowdStatements(
-      grounded.filter((g) => g.questionId !== this.opts.excludeQuestionId).map((g) => g.answer),
+      this.groundedAnswers.filter((g) => g.questionId !== this.opts.excludeQuestionId).map((g) => g.answer),
       this.facet,
     );
     if (crowd.length) {
@@ -296,18 +338,22 @@ export class ClariqUserV1 {
   }
 
   answer(state: ClariqUserV1State, question: string, rng: Rng): SearchTurnV1 {
-    const stems = [...new Set(contentTerms(question))].sort();
-    const idf = (s: string) => this.index.questionStats.idf(s);
+    // The question is tokenised once; everything below reads these.
+    const tokens = tokenize(question);
+    const terms = contentTermsOf(tokens);
+    const stems = [...new Set(terms)].sort();
+    const idf = this.idf;
     const qv = idfVector(stems, idf);
-    const normalized = tokenize(question).join(' ');
+    const normalized = tokens.join(' ');
+    // Content words decide only when the question has some of its own (beyond the request);
+    // "tell me about X" and "what would you like to know about X?" share them all and differ.
+    const own = stems.some((t) => !this.facet.requestStems.has(t));
+    const stemKey = stems.join(' ');
     for (let i = 0; i < state.asked.length; i++) {
       const prev = state.asked[i] as AskedQuestion;
-      // Content words decide only when the question has some of its own (beyond the request);
-      // "tell me about X" and "what would you like to know about X?" share them all and differ.
-      const own = stems.some((t) => !this.facet.requestStems.has(t));
       const same =
         prev.question === normalized ||
-        (own && (prev.stems.join(' ') === stems.join(' ') || cosine(qv, idfVector(prev.stems, idf)) >= REPEAT_SIMILARITY));
+        (own && (prev.stems.join(' ') === stemKey || cosine(qv, idfVector(prev.stems, idf)) >= REPEAT_SIMILARITY));
       if (same) {
         const times = state.asked.filter((a) => a.turn.repeatOf === i).length + 1;
         const t = this.repeatTurn(prev.turn, i, times);
@@ -315,7 +361,7 @@ export class ClariqUserV1 {
         return t;
       }
     }
-    const t = this.fresh(state, question, rng);
+    const t = this.fresh(state, { text: question, tokens, terms, normalized }, rng);
     state.asked.push({ question: normalized, stems, turn: t });
     return t;
   }
@@ -339,13 +385,14 @@ export class ClariqUserV1 {
     return state.statement ?? firstPerson(this.pieces.headline);
   }
 
-  private fresh(state: ClariqUserV1State, question: string, rng: Rng): SearchTurnV1 {
+  private fresh(state: ClariqUserV1State, q: ReadQuestion, rng: Rng): SearchTurnV1 {
+    const question = q.text;
     const form: QuestionForm = questionFormCached(question);
     if (form === 'not-a-question') return this.turn(rng.pick(PUZZLED), 'other', 'generated', form, null, null);
-    if (this.echoesUser(state, question)) return this.turn(rng.pick(ECHOED), 'other', 'generated', form, null, null);
-    const grounded = this.grounded(question);
+    if (this.echoesUser(state, q.tokens)) return this.turn(rng.pick(ECHOED), 'other', 'generated', form, null, null);
+    const grounded = this.grounded(q.terms);
     if (grounded) {
-      const said = new Set(contentTerms(grounded.answer));
+      const said = this.termSetOf(grounded.answer);
       if (state.statement && contentTerms(state.statement).some((s) => said.has(s))) state.saidStatement = true;
       return this.turn(grounded.answer, polarityOf(grounded.answer), 'corpus', form, grounded.questionId, null);
     }
@@ -353,7 +400,7 @@ export class ClariqUserV1 {
     const eitherOr = form === 'either-or' && eitherOrOptions(question).filter((o) => termsOf(o, this.facet.requestStems).length > 0).length >= 2;
     if (eitherOr) return this.eitherOr(state, question, rng);
     if (form === 'open' || form === 'either-or') {
-      const followUp = state.saidStatement && (ELABORATION.test(tokenize(question).join(' ')) || this.sharesStatement(state, question));
+      const followUp = state.saidStatement && (ELABORATION.test(q.normalized) || this.sharesStatement(state, q.terms));
       if (followUp && state.detail) {
         state.saidDetail = true;
         return this.turn(`specifically, ${firstPerson(state.detail).replace(/^i am interested in /, '')}`, 'other', 'generated', form, null, null);
@@ -410,31 +457,35 @@ export class ClariqUserV1 {
    * question's words are that line's, and it has most of that line's. People answer that with "that is
    * what i am asking you", not with new information.
    */
-  private echoesUser(state: ClariqUserV1State, question: string): boolean {
-    const q = tokenize(question);
+  private echoesUser(state: ClariqUserV1State, q: readonly string[]): boolean {
     if (q.length === 0) return false;
-    const lines = [this.scenario.request, ...state.asked.map((a) => a.turn.utterance)];
-    for (const line of lines) {
-      const r = new Set(tokenize(line));
-      if (r.size === 0) continue;
-      const inLine = q.filter((t) => r.has(t)).length / q.length;
-      const covered = [...r].filter((t) => q.includes(t)).length / r.size;
-      if (inLine >= 0.75 && covered >= 0.6) return true;
-    }
+    if (this.echoesLine(q, this.requestTokens)) return true;
+    for (const a of state.asked) if (this.echoesLine(q, this.tokenSetOf(a.turn.utterance))) return true;
     return false;
   }
 
-  private sharesStatement(state: ClariqUserV1State, question: string): boolean {
+  /** Most of the question's tokens are the line's, and the question has most of the line's. */
+  private echoesLine(q: readonly string[], r: ReadonlySet<string>): boolean {
+    if (r.size === 0) return false;
+    let inLine = 0;
+    for (const t of q) if (r.has(t)) inLine += 1;
+    let covered = 0;
+    for (const t of r) if (q.includes(t)) covered += 1;
+    return inLine / q.length >= 0.75 && covered / r.size >= 0.6;
+  }
+
+  private sharesStatement(state: ClariqUserV1State, questionTerms: readonly string[]): boolean {
     if (!state.statement) return false;
-    const said = new Set(contentTerms(state.statement));
-    for (const t of contentTerms(question)) if (said.has(t) && !this.facet.requestStems.has(t)) return true;
+    const said = this.termSetOf(state.statement);
+    for (const t of questionTerms) if (said.has(t) && !this.facet.requestStems.has(t)) return true;
     return false;
   }
 
-  private grounded(question: string): { questionId: string; answer: string } | null {
-    const list = this.index.answersFor(this.scenario.facet.id, this.scenario.facet.description);
+  /** `questionTerms`: the question's content terms in order (`contentTerms`), as the index's `vector` reads them. */
+  private grounded(questionTerms: readonly string[]): { questionId: string; answer: string } | null {
+    const list = this.groundedAnswers;
     if (!list.length) return null;
-    const q = this.index.vector(question);
+    const q = weightedVector(questionTerms, this.idf);
     let best: { questionId: string; answer: string } | null = null;
     let bestSim = -1;
     for (const g of list) {

@@ -15,7 +15,7 @@ export interface Mention {
 }
 
 /** Names by which a type may be said, longest first (`houseplant` is also `plant`; slices `slice of X`). */
-const NAMES: { type: string; re: RegExp; plural: boolean }[] = (() => {
+const NAMES: { type: string; re: RegExp; plural: boolean; last: string }[] = (() => {
   const out: { type: string; name: string; plural: boolean }[] = [];
   for (const type of OBJECT_TYPES_LONGEST_FIRST) {
     out.push({ type, name: type, plural: false }, { type, name: plural(type), plural: true });
@@ -35,6 +35,8 @@ const NAMES: { type: string; re: RegExp; plural: boolean }[] = (() => {
   return out.map((n) => ({
     type: n.type,
     plural: n.plural,
+    // The name's last word, which every match of `re` contains literally: texts without it are skipped.
+    last: n.name.slice(n.name.lastIndexOf(' ') + 1),
     re: new RegExp(`\\b(?:(${colours}) )?${n.name.replace(/ /g, ' (?:(?:' + colours + ') )?')}\\b`, 'g'),
   }));
 })();
@@ -45,6 +47,7 @@ export function mentions(text: string): Mention[] {
   const taken: [number, number][] = [];
   const found: { at: number; m: Mention }[] = [];
   for (const n of NAMES) {
+    if (!t.includes(n.last)) continue;
     n.re.lastIndex = 0;
     for (let m = n.re.exec(t); m; m = n.re.exec(t)) {
       const start = m.index;

@@ -1,9 +1,11 @@
 /**
- * The two HTTP paths under the LLM client (simulators/llm-http.ts: undici's pool, the default; and
- * Node's `fetch`) behave the same: the same replies and usage for plain and streamed completions,
- * the same typed outcome for every injected fault (retried once, typed error when it persists), the
- * same result for a refused connection and for `ping`. A request body the undici path does not
- * take goes through `fetch`.
+ * The three HTTP paths of the LLM client (simulators/llm-http.ts) behave the same: `undici` (the
+ * default: completions POSTed directly over undici's pool, without the `openai` package), `sdk`
+ * (the `openai` package over that pool) and `fetch` (the package over Node's fetch): the same
+ * replies and usage for plain and streamed completions, the same typed outcome for every injected
+ * fault (retried once, typed error when it persists), the same result for a refused connection and
+ * for `ping`. The direct path really bypasses the package. A request body the undici fetch does
+ * not take goes through Node's `fetch`.
  */
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,7 +29,7 @@ afterAll(async () => {
   await server.close();
 });
 
-const TRANSPORTS = ['undici', 'fetch'] as const;
+const TRANSPORTS = ['undici', 'sdk', 'fetch'] as const;
 
 function provider(http: (typeof TRANSPORTS)[number], extra: Partial<LlmProviderConfig> = {}) {
   return createLlmProvider({
@@ -64,7 +66,7 @@ async function outcome(p: ReturnType<typeof provider>, i: number): Promise<strin
   }
 }
 
-describe('undici and fetch transports', () => {
+describe('the HTTP paths of the LLM client', () => {
   it('give the same replies and usage, plain and streamed', async () => {
     for (const stream of [false, true]) {
       const results = [];
@@ -75,7 +77,8 @@ describe('undici and fetch transports', () => {
         for (let i = 0; i < 5; i++) out.push(await outcome(p, i));
         results.push(out);
       }
-      expect(results[0]).toEqual(results[1]);
+      expect(results[1]).toEqual(results[0]);
+      expect(results[2]).toEqual(results[0]);
       expect(results[0]?.every((r) => r.startsWith('{'))).toBe(true);
     }
   });
@@ -98,14 +101,15 @@ describe('undici and fetch transports', () => {
         out.push(`retries ${p.stats.retries} repairs ${p.stats.repairs} requests ${server.stats.chatRequests}`);
         seen.push(out);
       }
-      expect(seen[0]).toEqual(seen[1]);
+      expect(seen[1]).toEqual(seen[0]);
+      expect(seen[2]).toEqual(seen[0]);
       expect(seen[0]?.[0]?.startsWith('{')).toBe(true);
       expect(seen[0]?.[2]?.startsWith('error ')).toBe(true);
       server.setFaults(undefined);
     },
   );
 
-  it('a refused connection is llm_unavailable and fatal on both', async () => {
+  it('a refused connection is llm_unavailable and fatal on every path', async () => {
     // A port that was free a moment ago: nothing listens on it.
     const port = await new Promise<number>((resolve) => {
       const s = createServer();
@@ -126,12 +130,56 @@ describe('undici and fetch transports', () => {
     }
   });
 
-  it('ping lists the models on both', async () => {
+  it('ping lists the models on every path', async () => {
     server.setFaults(undefined);
     const got = [];
     for (const http of TRANSPORTS) got.push(await provider(http).ping());
-    expect(got[0]).toEqual(got[1]);
+    expect(got[1]).toEqual(got[0]);
+    expect(got[2]).toEqual(got[0]);
     expect(got[0]?.models?.length).toBeGreaterThan(0);
+  });
+
+  it('the default path sends completions without the openai package; sdk and fetch through it', async () => {
+    server.setFaults(undefined);
+    const counts: Record<string, [number, number]> = {};
+    for (const http of TRANSPORTS) {
+      server.resetStats();
+      const p = provider(http);
+      for (let i = 0; i < 3; i++) await p.complete(request(200 + i));
+      counts[http] = [server.stats.chatRequestsByOthers, server.stats.chatRequestsBySdk];
+    }
+    expect(counts).toEqual({ undici: [3, 0], sdk: [0, 3], fetch: [0, 3] });
+  });
+
+  it('error statuses read alike on every path: type, HTTP status and the message of the server', async () => {
+    const seen: string[] = [];
+    for (const http of TRANSPORTS) {
+      // 401 with a JSON error body (the key echoed, so scrubbed), and a 404 for an unknown route.
+      const keyed = await startLoopbackServer({ requireApiKey: 'the-right-key' });
+      try {
+        const p = createLlmProvider({ baseURL: keyed.url, apiKey: 'sk-wrong-key-123', model: 'm', noCache: true, http, maxRetries: 0 });
+        const err = await p.complete(request(1)).then(
+          () => undefined,
+          (e: unknown) => e as LlmError,
+        );
+        seen.push(`${err?.type} ${err?.message}`.replace(keyed.url, '<url>'));
+        expect(err?.message).not.toContain('sk-wrong-key-123');
+      } finally {
+        await keyed.close();
+      }
+      const wrongRoute = createLlmProvider({ baseURL: `${server.url}/nowhere`, model: 'm', noCache: true, http, maxRetries: 0 });
+      const err = await wrongRoute.complete(request(2)).then(
+        () => undefined,
+        (e: unknown) => e as LlmError,
+      );
+      seen.push(`${err?.type} ${err?.message}`);
+    }
+    expect(seen[2]).toEqual(seen[0]);
+    expect(seen[4]).toEqual(seen[0]);
+    expect(seen[3]).toEqual(seen[1]);
+    expect(seen[5]).toEqual(seen[1]);
+    expect(seen[0]).toMatch(/llm_auth .*401/);
+    expect(seen[1]).toMatch(/llm_bad_request .*404: no route/);
   });
 
   it('keeps connections alive and hands unusual bodies to fetch', async () => {

@@ -97,6 +97,9 @@ export interface LoopbackStats {
    * empty or schema-violating replies alike), i.e. what a paid endpoint would bill.
    */
   servedTokens: { prompt: number; completion: number; replies: number };
+  /** Chat requests sent by the `openai` package (it names itself in `x-stainless-lang`), and by any other client. */
+  chatRequestsBySdk: number;
+  chatRequestsByOthers: number;
 }
 
 export interface LoopbackServer {
@@ -123,6 +126,8 @@ function freshStats(): LoopbackStats {
     jsonSchemaRequests: 0,
     textSchemaRequests: 0,
     servedTokens: { prompt: 0, completion: 0, replies: 0 },
+    chatRequestsBySdk: 0,
+    chatRequestsByOthers: 0,
   };
 }
 
@@ -167,6 +172,8 @@ export async function startLoopbackServer(opts: LoopbackOptions = {}): Promise<L
       return;
     }
     if (req.method === 'POST' && /\/v1\/chat\/completions\/?$/.test(path)) {
+      if (req.headers['x-stainless-lang'] !== undefined) stats.chatRequestsBySdk += 1;
+      else stats.chatRequestsByOthers += 1;
       readBody(req)
         .then((raw) => handleChat(raw, res))
         .catch(() => sendJson(res, 400, { error: { message: 'unreadable body', type: 'invalid_request_error' } }));
