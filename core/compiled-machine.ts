@@ -575,7 +575,8 @@ export class CompiledRunner extends InvokingRunner {
     const inline = typeof guard === 'function';
     const resolved = inline ? guard : this.compiled.guards[typeof guard === 'string' ? guard : (guard as { type: string }).type];
     if (!inline && !resolved) {
-      throw new Error(`Guard '${typeof guard === 'string' ? guard : (guard as { type: string }).type}' is not implemented.'.`);
+      // The same failure XState's interpreter reports for a guard the machine names but does not define.
+      throw new Error(`Guard '${typeof guard === 'string' ? guard : (guard as { type: string }).type}' is named by the machine but missing from its guards.`);
     }
     const args = { context: this.context, event };
     const params =

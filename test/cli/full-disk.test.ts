@@ -34,9 +34,11 @@ afterAll(() => {
   rmSync(base, { recursive: true, force: true });
 });
 
+let fillers = 0;
 /** Fills the disk so that only about `free` bytes are left. */
 function leaveFree(free: number): string {
-  const filler = join(disk, `filler-${Math.random().toString(36).slice(2)}`);
+  fillers += 1;
+  const filler = join(disk, `filler-${fillers}`);
   const st = statfsSync(disk);
   const avail = Number(st.bavail) * Number(st.bsize);
   writeFileSync(filler, Buffer.alloc(Math.max(0, avail - free)));
