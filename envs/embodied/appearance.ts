@@ -8,7 +8,7 @@
  * from. Types without a palette (the houseplant) have no colour.
  */
 import type { Rng } from '../../core/rng.js';
-import { describeReceptacleState, findReceptacle, heldObjects, isAccessible, objectIndex, prepOf, visibleHere, type World, type WorldObject } from './world.js';
+import { describeHere, type World, type WorldObject } from './world.js';
 
 export const PALETTES: Readonly<Record<string, readonly string[]>> = {
   mug: ['red', 'blue', 'white', 'green', 'yellow'],
@@ -61,19 +61,5 @@ export function describeObjectV1(w: World, o: WorldObject, index?: ReadonlyMap<s
 
 /** Where the robot is, what it sees there (with colours), and what it holds; one fact per line. */
 export function describeHereV1(w: World): string {
-  const r = findReceptacle(w, w.robot.at);
-  const index = objectIndex(w);
-  const lines: string[] = [];
-  if (r) {
-    const state = describeReceptacleState(r);
-    lines.push(`You are at the ${r.id} (${r.room}).${state ? ` ${state}` : ''}`);
-    if (isAccessible(r)) {
-      const items = visibleHere(w, index).map((o) => describeObjectV1(w, o, index));
-      const prep = prepOf(r) === 'in' ? 'In' : 'On';
-      lines.push(`${prep} the ${r.id}: ${items.length ? items.join('; ') : 'nothing'}.`);
-    }
-  }
-  const held = heldObjects(w, index);
-  lines.push(`You are holding: ${held.length ? held.map((o) => describeObjectV1(w, o, index)).join('; ') : 'nothing'}.`);
-  return lines.join('\n');
+  return describeHere(w, describeObjectV1);
 }

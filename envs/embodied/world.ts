@@ -300,7 +300,10 @@ export function describeReceptacleState(r: Receptacle): string {
 }
 
 /** Where the robot is, what it sees there, and what it holds; one fact per line. */
-export function describeHere(w: World): string {
+/** How one object is described to the robot (v0's `describeObject`, v1's `describeObjectV1`). */
+export type ObjectDescriber = (w: World, o: WorldObject, index?: ReadonlyMap<string, WorldObject>) => string;
+
+export function describeHere(w: World, describe: ObjectDescriber = describeObject): string {
   const r = findReceptacle(w, w.robot.at);
   const index = objectIndex(w);
   const lines: string[] = [];
@@ -308,13 +311,13 @@ export function describeHere(w: World): string {
     const state = describeReceptacleState(r);
     lines.push(`You are at the ${r.id} (${r.room}).${state ? ` ${state}` : ''}`);
     if (isAccessible(r)) {
-      const items = visibleHere(w, index).map((o) => describeObject(w, o, index));
+      const items = visibleHere(w, index).map((o) => describe(w, o, index));
       const prep = prepOf(r) === 'in' ? 'In' : 'On';
       lines.push(`${prep} the ${r.id}: ${items.length ? items.join('; ') : 'nothing'}.`);
     }
   }
   const held = heldObjects(w, index);
-  lines.push(`You are holding: ${held.length ? held.map((o) => describeObject(w, o, index)).join('; ') : 'nothing'}.`);
+  lines.push(`You are holding: ${held.length ? held.map((o) => describe(w, o, index)).join('; ') : 'nothing'}.`);
   return lines.join('\n');
 }
 
